@@ -1,0 +1,689 @@
+"""
+Event records: what happened, who took part in which capacity, what was presented, and the
+source behind each fact.
+"""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Organization, Person, SlugQuerySet
+
+
+def validate_time_zone(value):
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone name, such as Asia/Shanghai."),
+            params={"value": value},
+        )
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:list") + f"?topic={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Source(models.Model):
+    """A document that facts of a record come from."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)
+    published_on = models.DateField(_("date published"), null=True, blank=True)
+    accessed_on = models.DateField(_("date accessed"), null=True, blank=True)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("The source's text, or the passages this site relies on, copied exactly."),
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What is known, or not known, about this source.")
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Cited(models.Model):
+    """A fact that can name the source that states it and quote the passage."""
+
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quote = models.TextField(
+        _("quoted passage"),
+        blank=True,
+        help_text=_("The words of the source that state this fact, copied exactly."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.quote and not self.source_id:
+            raise ValidationError({"source": _("Name the source that the passage is quoted from.")})
+        if (
+            self.quote
+            and self.source_id
+            and self.source.text
+            and " ".join(self.quote.split()) not in " ".join(self.source.text.split())
+        ):
+            raise ValidationError(
+                {"quote": _("This passage does not appear in the text of the source.")}
+            )
+
+
+def cited_constraint(model_name):
+    return models.CheckConstraint(
+        condition=Q(quote="") | Q(source__isnull=False),
+        name=f"{model_name}_quote_has_source",
+        violation_error_message=_("A quoted passage needs its source."),
+    )
+
+
+class EventQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """The only definition of what the public may see; every public view starts here."""
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Staff may preview drafts at their public address; everyone else sees published."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def people(self):
+        """People who took part in any of these events."""
+        return Person.objects.filter(
+            Q(Exists(Role.objects.filter(event__in=self, person=OuterRef("pk"))))
+            | Q(
+                Exists(
+                    Presentation.speakers.through.objects.filter(
+                        presentation__event__in=self, person=OuterRef("pk")
+                    )
+                )
+            )
+        )
+
+    def organizations(self):
+        """Organizations named in any of these events, with the organizations they are part
+        of (so that breadcrumbs never lead to a missing page)."""
+        direct = Organization.objects.filter(
+            Q(Exists(EventOrganization.objects.filter(event__in=self, organization=OuterRef("pk"))))
+            | Q(Exists(Role.objects.filter(event__in=self, organization=OuterRef("pk"))))
+        )
+        ids = set(direct.values_list("pk", flat=True))
+        frontier = ids
+        while frontier:
+            frontier = (
+                set(
+                    Organization.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                        "parent_id", flat=True
+                    )
+                )
+                - ids
+            )
+            ids |= frontier
+        return Organization.objects.filter(pk__in=ids)
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        WEBINAR = "webinar", _("Webinar")
+        CONFERENCE = "conference", _("Conference")
+        WORKSHOP = "workshop", _("Workshop")
+        SEMINAR = "seminar", _("Seminar")
+        LECTURE = "lecture", _("Lecture")
+        MEETING = "meeting", _("Meeting")
+        FORUM = "forum", _("Forum")
+        OTHER = "other", _("Other")
+
+    class AttendanceMode(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in-person", _("In person")
+        MIXED = "mixed", _("Online and in person")
+
+    class CountQualifier(models.TextChoices):
+        EXACTLY = "exactly", _("exactly")
+        ABOUT = "about", _("about")
+        AT_LEAST = "at-least", _("at least")
+        MORE_THAN = "more-than", _("more than")
+        FEWER_THAN = "fewer-than", _("fewer than")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBINAR)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), blank=True, help_text=_("Leave empty for a one-day event.")
+    )
+    start_time = models.TimeField(
+        _("start time"), null=True, blank=True, help_text=_("Leave empty unless a source says.")
+    )
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, such as Asia/Shanghai; required with a start time."),
+    )
+    attendance_mode = models.CharField(
+        _("attendance mode"),
+        max_length=12,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.ONLINE,
+    )
+    location = models.CharField(
+        _("location"), max_length=255, blank=True, help_text=_("Venue and city, if in person.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=35,
+        blank=True,
+        help_text=_("BCP 47 code of the language the event was held in, such as en or zh."),
+    )
+    participant_count = models.PositiveIntegerField(
+        _("participants"), null=True, blank=True, help_text=_("As the source reports it.")
+    )
+    participant_count_qualifier = models.CharField(
+        _("participant count is"),
+        max_length=12,
+        choices=CountQualifier.choices,
+        default=CountQualifier.EXACTLY,
+        help_text=_("“more than 200” is not “200”: keep the source's qualifier."),
+    )
+    audience = models.TextField(
+        _("audience"), blank=True, help_text=_("Who the participants were.")
+    )
+    speaker_count = models.PositiveIntegerField(
+        _("speakers reported"),
+        null=True,
+        blank=True,
+        help_text=_("How many speakers the source reports, named or not."),
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        through="EventOrganization",
+        verbose_name=_("organizations"),
+        related_name="events",
+        blank=True,
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="events", blank=True
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="events", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="event_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=False),
+                name="event_end_time_needs_start_time",
+                violation_error_message=_("An end time needs a start time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | ~Q(time_zone=""),
+                name="event_time_needs_time_zone",
+                violation_error_message=_("A start time needs a time zone."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(end_date__gt=F("start_date"))
+                | Q(end_time__gte=F("start_time")),
+                name="event_end_time_after_start_time",
+                violation_error_message=_("The end time cannot be before the start time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(participant_count__isnull=False)
+                | Q(participant_count_qualifier="exactly"),
+                name="event_qualifier_needs_count",
+                violation_error_message=_("A count qualifier needs a participant count."),
+            ),
+            models.CheckConstraint(
+                condition=Q(participant_count__gte=0) | Q(participant_count__isnull=True),
+                name="event_participant_count_not_negative",
+                violation_error_message=_("The participant count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker_count__gte=0) | Q(speaker_count__isnull=True),
+                name="event_speaker_count_not_negative",
+                violation_error_message=_("The speaker count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="event_published_has_time",
+                violation_error_message=_("A published event needs its publication time."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-start_date"], name="event_public_order")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if self.start_date and not self.end_date:
+            self.end_date = self.start_date
+        if self.start_time and not self.time_zone:
+            raise ValidationError({"time_zone": _("A start time needs a time zone.")})
+        if (
+            self.participant_count is None
+            and self.participant_count_qualifier != self.CountQualifier.EXACTLY
+        ):
+            raise ValidationError(
+                {"participant_count": _("Give the count that the qualifier applies to.")}
+            )
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_single_day(self):
+        return self.start_date == self.end_date
+
+    @property
+    def has_time(self):
+        return self.start_time is not None
+
+    @property
+    def format_label(self):
+        """“Online webinar”, “In person conference”: mode and kind as a reader says them."""
+        return f"{self.get_attendance_mode_display()} {self.get_kind_display().lower()}"
+
+    @property
+    def participant_count_display(self):
+        if self.participant_count is None:
+            return ""
+        if self.participant_count_qualifier == self.CountQualifier.EXACTLY:
+            return f"{self.participant_count}"
+        return f"{self.get_participant_count_qualifier_display()} {self.participant_count}"
+
+
+class EventOrganizationManager(models.Manager):
+    def get_by_natural_key(self, event_slug, organization_slug, part):
+        return self.get(event__slug=event_slug, organization__slug=organization_slug, part=part)
+
+
+class EventOrganization(Cited):
+    """An organization's part in an event: host, co-host, collaborator, sponsor…"""
+
+    class Part(models.TextChoices):
+        HOST = "host", _("Host")
+        CO_HOST = "co-host", _("Co-host")
+        ORGANIZER = "organizer", _("Organizer")
+        COLLABORATOR = "collaborator", _("In collaboration with")
+        PARTNER = "partner", _("Partner")
+        SPONSOR = "sponsor", _("Sponsor")
+        SUPPORTER = "supporter", _("Supported by")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="event_participations",
+    )
+    part = models.CharField(_("part"), max_length=16, choices=Part.choices, default=Part.HOST)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = EventOrganizationManager()
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        verbose_name = _("participating organization")
+        verbose_name_plural = _("participating organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization", "part"],
+                name="event_organization_part_unique",
+                violation_error_message=_("This organization already has this part in the event."),
+            ),
+            cited_constraint("event_organization"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_part_display()} — {self.event}"
+
+    def natural_key(self):
+        return self.event.natural_key() + self.organization.natural_key() + (self.part,)
+
+    natural_key.dependencies = ["events.event", "people.organization"]
+
+
+class RoleQuerySet(models.QuerySet):
+    def get_by_natural_key(self, event_slug, person_slug, kind):
+        return self.get(event__slug=event_slug, person__slug=person_slug, kind=kind)
+
+    def published(self):
+        return self.filter(event__in=Event.objects.published())
+
+
+class Role(Cited):
+    """A person's part in an event, with the title and organization they held at the time."""
+
+    class Kind(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MODERATOR = "moderator", _("Moderator")
+        HOST = "host", _("Host")
+        OPENING_REMARKS = "opening-remarks", _("Opening remarks")
+        KEYNOTE_SPEAKER = "keynote-speaker", _("Keynote speaker")
+        SPEAKER = "speaker", _("Speaker")
+        PANELIST = "panelist", _("Panelist")
+        DISCUSSANT = "discussant", _("Discussant")
+        CLOSING_REMARKS = "closing-remarks", _("Closing remarks")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+        ORGANIZER = "organizer", _("Organizer")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles"
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    position_title = models.CharField(
+        _("title at the time"),
+        max_length=300,
+        blank=True,
+        help_text=_("The title the person held at the time of the event, as the source gives it."),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization at the time"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person", "kind"],
+                name="role_unique_per_person_and_event",
+                violation_error_message=_("This person already has this role in the event."),
+            ),
+            cited_constraint("role"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_kind_display()} — {self.event}"
+
+    def natural_key(self):
+        return self.event.natural_key() + self.person.natural_key() + (self.kind,)
+
+    natural_key.dependencies = ["events.event", "people.person", "people.organization"]
+
+    @property
+    def title_at_the_time(self):
+        """“Vice President, Shanghai Academy of Social Sciences”."""
+        parts = [self.position_title]
+        if self.organization_id:
+            parts.append(self.organization.affiliation_label())
+        return ", ".join(part for part in parts if part)
+
+
+class PresentationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, event_slug, slug):
+        return self.get(event__slug=event_slug, slug=slug)
+
+    def published(self):
+        return self.filter(event__in=Event.objects.published())
+
+
+class Presentation(Cited):
+    class Kind(models.TextChoices):
+        OPENING_REMARKS = "opening-remarks", _("Opening remarks")
+        KEYNOTE = "keynote", _("Keynote")
+        PRESENTATION = "presentation", _("Presentation")
+        CASE_STUDY = "case-study", _("Case study")
+        PANEL = "panel", _("Panel")
+        QA = "qa", _("Questions and answers")
+        CLOSING_REMARKS = "closing-remarks", _("Closing remarks")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="presentations"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=160)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESENTATION
+    )
+    speakers = models.ManyToManyField(
+        Person, verbose_name=_("speakers"), related_name="presentations", blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order in the programme"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    qa_followed = models.BooleanField(
+        _("questions and answers followed"),
+        default=False,
+        help_text=_("Tick only if a source says the speaker took questions."),
+    )
+    qa_quote = models.TextField(
+        _("passage on the questions"),
+        blank=True,
+        help_text=_("The words of the source that say questions were answered."),
+    )
+    material_file = models.FileField(_("material (file)"), upload_to="materials/", blank=True)
+    material_url = models.URLField(_("material (video or page)"), max_length=500, blank=True)
+
+    objects = PresentationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "order"]
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "order"],
+                name="presentation_order_unique_in_event",
+                violation_error_message=_("Another item of the programme has this position."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "slug"],
+                name="presentation_slug_unique_in_event",
+                violation_error_message=_("Another presentation of this event has this slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gte=F("start_time")),
+                name="presentation_ends_after_start",
+                violation_error_message=_("The end time cannot be before the start time."),
+            ),
+            cited_constraint("presentation"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "events:presentation", kwargs={"event_slug": self.event.slug, "slug": self.slug}
+        )
+
+    def natural_key(self):
+        return self.event.natural_key() + (self.slug,)
+
+    natural_key.dependencies = ["events.event", "people.person"]
+
+
+class KeyPointManager(models.Manager):
+    def get_by_natural_key(self, event_slug, presentation_slug, order):
+        return self.get(
+            presentation__event__slug=event_slug, presentation__slug=presentation_slug, order=order
+        )
+
+
+class KeyPoint(Cited):
+    presentation = models.ForeignKey(
+        Presentation,
+        verbose_name=_("presentation"),
+        on_delete=models.CASCADE,
+        related_name="key_points",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("key point"))
+
+    objects = KeyPointManager()
+
+    class Meta:
+        ordering = ["presentation", "order"]
+        verbose_name = _("key point")
+        verbose_name_plural = _("key points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["presentation", "order"],
+                name="key_point_order_unique",
+                violation_error_message=_("Another key point has this position."),
+            ),
+            cited_constraint("key_point"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return self.presentation.natural_key() + (self.order,)
+
+    natural_key.dependencies = ["events.presentation"]
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, event_slug, fact, source_slug):
+        return self.get(event__slug=event_slug, fact=fact, source__slug=source_slug)
+
+
+class Citation(Cited):
+    """Evidence for one fact of the event itself: its date, its counts, its audience…"""
+
+    class Fact(models.TextChoices):
+        TITLE = "title", _("Title")
+        DATE = "date", _("Date")
+        FORMAT = "format", _("Format")
+        DESCRIPTION = "description", _("Description")
+        PARTICIPANTS = "participants", _("Participants")
+        AUDIENCE = "audience", _("Audience")
+        SPEAKERS = "speakers", _("Speakers reported")
+        TOPICS = "topics", _("Topics")
+        LOCATION = "location", _("Location")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations"
+    )
+    fact = models.CharField(_("fact"), max_length=16, choices=Fact.choices)
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["event", "fact"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "fact", "source"],
+                name="citation_unique_per_fact_and_source",
+                violation_error_message=_("This source is already cited for this fact."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=False),
+                name="citation_has_source",
+                violation_error_message=_("A citation needs its source."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.get_fact_display()}"
+
+    def natural_key(self):
+        return self.event.natural_key() + (self.fact,) + self.source.natural_key()
+
+    natural_key.dependencies = ["events.event", "events.source"]

@@ -1,0 +1,237 @@
+"""
+People and organizations as they exist independently of any event.
+
+This app knows nothing of events: what a person did at an event, and the title they held
+then, is recorded by the events app, which builds on this one.
+"""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+country_code_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 country code in capitals, such as CN or US.")
+)
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
+        GOVERNMENT = "government", _("Government")
+        GOVERNMENT_OFFICE = "government-office", _("Government office or department")
+        DIVISION = "division", _("Division or unit")
+        UNIVERSITY = "university", _("University")
+        RESEARCH_INSTITUTE = "research-institute", _("Research institute")
+        PUBLIC_AGENCY = "public-agency", _("Public agency")
+        COMPANY = "company", _("Company")
+        CIVIL_SOCIETY = "civil-society", _("Civil society organization")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(
+        _("short name or acronym"),
+        max_length=60,
+        blank=True,
+        help_text=_("As the organization writes it, for example “UN DESA”."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The organization this one belongs to, such as a university for a faculty."),
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[country_code_validator],
+        help_text=_("ISO 3166-1 alpha-2 code. Leave empty for international bodies."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="organization_not_own_parent",
+                violation_error_message=_("An organization cannot be part of itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
+                name="organization_country_iso_code",
+                violation_error_message=_("The country must be a two-letter ISO 3166-1 code."),
+            ),
+        ]
+        indexes = [models.Index(Lower("name"), name="organization_name_lower")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The check constraint only stops direct self-reference; longer cycles are stopped here
+        # so that no code path (admin, import, shell) can make the tree loop.
+        self.validate_parent()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:organization", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        self.validate_parent()
+
+    def validate_parent(self):
+        if self.parent_id and self.pk and self.parent_id in self.descendant_ids(include_self=True):
+            raise ValidationError(
+                {"parent": _("An organization cannot be part of itself or of one of its parts.")}
+            )
+
+    @property
+    def display_name(self):
+        """The name followed by its acronym where it has one: “United Nations … (UN DESA)”."""
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+    def ancestors(self):
+        """Parents from the nearest outwards. One query per level; trees are shallow."""
+        chain = []
+        node = self.parent
+        seen = {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def descendant_ids(self, include_self=False):
+        """Primary keys of every part of this organization, level by level."""
+        found = {self.pk} if include_self else set()
+        frontier = {self.pk}
+        while frontier:
+            frontier = (
+                set(Organization.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+                - found
+            )
+            found |= frontier
+        return found
+
+    def affiliation_label(self):
+        """How a title's organization reads after a comma: the unit, then its parent's short
+        name, unless the unit's own name already says it (“General Office of Shanghai
+        Municipal Government”)."""
+        if self.parent is None:
+            return self.label
+        if self.parent.name in self.name:
+            return self.name
+        return f"{self.name}, {self.parent.label}"
+
+
+class Person(models.Model):
+    class NameOrder(models.TextChoices):
+        GIVEN_FIRST = "given-first", _("Given name first (Yijia Jing)")
+        FAMILY_FIRST = "family-first", _("Family name first (Jing Yijia)")
+
+    given_name = models.CharField(_("given name"), max_length=120, blank=True)
+    family_name = models.CharField(_("family name"), max_length=120)
+    name_order = models.CharField(
+        _("name order"),
+        max_length=16,
+        choices=NameOrder.choices,
+        default=NameOrder.GIVEN_FIRST,
+        help_text=_("The order in which the source writes the name; it is shown that way."),
+    )
+    honorific = models.CharField(
+        _("honorific"), max_length=60, blank=True, help_text=_("For example “Professor”.")
+    )
+    native_name = models.CharField(
+        _("name in native script"),
+        max_length=120,
+        blank=True,
+        help_text=_("Only where an authoritative source gives it."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    biography = models.TextField(_("short biography"), blank=True)
+    portrait = models.ImageField(_("portrait"), upload_to="portraits/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "slug"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(family_name=""),
+                name="person_family_name_required",
+                violation_error_message=_("A person needs at least a family name."),
+            ),
+        ]
+        indexes = [models.Index(Lower("family_name"), "given_name", name="person_sort_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:person", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def name(self):
+        """The name exactly as the source writes it, in its order."""
+        parts = [self.given_name, self.family_name]
+        if self.name_order == self.NameOrder.FAMILY_FIRST:
+            parts.reverse()
+        return " ".join(part for part in parts if part)
+
+    @property
+    def sort_name(self):
+        return ", ".join(part for part in [self.family_name, self.given_name] if part)
+
+    @property
+    def name_with_honorific(self):
+        return " ".join(part for part in [self.honorific, self.name] if part)
+
+
+def normalise_name(value):
+    """Lower-case, accent-free, word-sorted form of a name, for spotting duplicates."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(sorted(re.findall(r"\w+", plain)))

@@ -1,0 +1,11 @@
+"""
+Loaded by pytest (`-p tests.environment`) before Django reads its settings, so that the suite
+runs with production-like settings (debug off) without a real secret or HTTPS.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
