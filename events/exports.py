@@ -331,8 +331,8 @@ def event_jsonld(event):
         node["subEvent"] = presentations
     topics = list(event.topics.all())
     if topics:
+        # `keywords` is a CreativeWork property in schema.org 12.0, not an Event one.
         node["about"] = [{"@type": "Thing", "name": topic.name} for topic in topics]
-        node["keywords"] = ", ".join(topic.name for topic in topics)
     sources = [source_node(source) for source in event.sources.all()]
     if sources:
         node["subjectOf"] = sources
