@@ -111,9 +111,9 @@ class Vocabulary:
         if not (DATA_TYPES & allowed):
             problems.append(f"{path}: {prop!r} needs a typed object, not text")
             return
-        if allowed & {"Date", "DateTime"} and not allowed & {"Text", "URL"}:
-            if not is_iso_8601(value):
-                problems.append(f"{path}: {value!r} is not an ISO 8601 date or date-time")
+        date_only = allowed & {"Date", "DateTime"} and not allowed & {"Text", "URL"}
+        if date_only and not is_iso_8601(value):
+            problems.append(f"{path}: {value!r} is not an ISO 8601 date or date-time")
 
 
 def is_iso_8601(value):
