@@ -5,6 +5,7 @@ public site's list filters, described by an OpenAPI 3 document (drf-spectacular)
 Every queryset starts from `Event.objects.published()`, so a draft never reaches the API.
 """
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -36,6 +37,18 @@ class PageUrl(serializers.Field):
 
     def to_representation(self, value):
         return absolute_url(value.get_absolute_url())
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+        "example": "14:00:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the event's `time_zone`. Written without an offset, so it is not an
+    RFC 3339 `time` (which requires one): the zone's rules give the offset on that date."""
 
 
 class OrganizationSummarySerializer(serializers.ModelSerializer):
@@ -126,6 +139,10 @@ class KeyPointSerializer(serializers.ModelSerializer):
 
 
 class PresentationSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: LocalTimeField,
+    }
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     speakers = PersonSummarySerializer(many=True)
     key_points = KeyPointSerializer(many=True)
@@ -163,6 +180,10 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: LocalTimeField,
+    }
     participant_count_display = serializers.CharField(
         read_only=True, help_text="The count in words with its qualifier: “more than 200”."
     )
