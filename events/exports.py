@@ -184,18 +184,30 @@ def calendar_event(event):
             "organizer",
             calendar_address(organization.get_absolute_url(), organization.display_name),
         )
-    for role in event.roles.all():
-        is_chair = role.kind == Role.Kind.CHAIR
+    for person, is_chair in named_people(event):
         component.add(
             "attendee",
             calendar_address(
-                role.person.get_absolute_url(),
-                role.person.name_with_honorific,
+                person.get_absolute_url(),
+                person.name_with_honorific,
                 CUTYPE="INDIVIDUAL",
                 ROLE="CHAIR" if is_chair else "REQ-PARTICIPANT",
             ),
         )
     return component
+
+
+def named_people(event):
+    """Each person named in the event once, in programme order, with whether they chaired:
+    everyone with a role, then speakers who appear only in the programme."""
+    people = {}
+    for role in event.roles.all():
+        chaired = people.get(role.person_id, (role.person, False))[1]
+        people[role.person_id] = (role.person, chaired or role.kind == Role.Kind.CHAIR)
+    for presentation in event.presentations.all():
+        for speaker in presentation.speakers.all():
+            people.setdefault(speaker.pk, (speaker, False))
+    return list(people.values())
 
 
 def calendar(events, name=None):

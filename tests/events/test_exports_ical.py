@@ -5,7 +5,13 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from tests.factories import EventFactory, EventOrganizationFactory, PersonFactory, RoleFactory
+from tests.factories import (
+    EventFactory,
+    EventOrganizationFactory,
+    PersonFactory,
+    PresentationFactory,
+    RoleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +59,21 @@ def test_event_calendar_names_the_chair_and_the_other_speakers(client, shanghai)
     }
     assert "Professor Yijia Jing" in attendees
     assert not any(str(a).startswith("mailto:") for a in attendees.values())
+
+
+def test_event_calendar_names_each_person_once_including_programme_only_speakers(client):
+    event = EventFactory()
+    chair = PersonFactory()
+    RoleFactory(event=event, person=chair, kind="chair")
+    RoleFactory(event=event, person=chair, kind="speaker")
+    programme_only = PersonFactory()
+    PresentationFactory(event=event, speakers=[programme_only, chair])
+
+    vevent = only_event(parse(client.get(reverse("data:event_ics", args=[event.slug]))))
+
+    attendees = vevent["ATTENDEE"]
+    assert [str(a.params["CN"]) for a in attendees] == [chair.name, programme_only.name]
+    assert [a.params["ROLE"] for a in attendees] == ["CHAIR", "REQ-PARTICIPANT"]
 
 
 def test_date_only_event_is_an_all_day_event_ending_the_next_day(client):
