@@ -233,8 +233,8 @@ def test_people_organizations_and_presentations_lists_queries_are_constant(
 
     with django_assert_num_queries(2):
         client.get(reverse("api:person-list"))
-    # Organizations' ancestors cost one query per level of the tree, not per row.
-    with django_assert_num_queries(5):
+    # Organizations and their ancestors come from one query, plus the count.
+    with django_assert_num_queries(2):
         client.get(reverse("api:organization-list"))
     with django_assert_num_queries(4):
         response = client.get(reverse("api:presentation-list"))

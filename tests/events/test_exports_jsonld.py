@@ -243,7 +243,7 @@ def test_organization_page_queries_do_not_grow_with_events(
         EventOrganizationFactory(organization=organization)
         RoleFactory(organization=organization)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         response = client.get(organization.get_absolute_url())
 
     assert response.status_code == 200

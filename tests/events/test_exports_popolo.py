@@ -138,7 +138,7 @@ def test_popolo_queries_do_not_grow_with_events(client, django_assert_num_querie
         PresentationFactory(event=event, speakers=[PersonFactory()])
 
     # Organizations' ancestors cost one query per level of the tree (two here), not per row.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get(reverse("data:popolo"))
 
     assert len(response.json()["events"]) == 2 * events
