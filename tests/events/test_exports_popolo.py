@@ -137,7 +137,7 @@ def test_popolo_queries_do_not_grow_with_events(client, django_assert_num_querie
         RoleFactory(event=event, organization=OrganizationFactory(parent=OrganizationFactory()))
         PresentationFactory(event=event, speakers=[PersonFactory()])
 
-    # Organizations' ancestors cost one query per level of the tree (two here), not per row.
+    # Organizations and their ancestors come from one query, not one per row or level.
     with django_assert_num_queries(9):
         response = client.get(reverse("data:popolo"))
 
