@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "people",
     "events",
+    # Editors' admin: per-record history (who, when, what changed).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Editors' admin: records who made each change, inlines included.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "webinar.urls"
@@ -142,6 +146,10 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EVENTS_PER_PAGE = 20
+
+# Editors' admin. Older versions can be viewed but not restored from the history page:
+# a restore would bypass the check that refuses a save over someone else's change.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,
