@@ -11,19 +11,45 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.concurrency import VersionedAdminMixin, VersionedInlineMixin
+from people.history import BaselineHistoryMixin
 
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
 
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
 
 
-class HistoryAdmin(VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class HistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     """A versioned record with its history and its translations side by side."""
 
     history_list_display = ["version"]
 
+    def prepare_formset(self, formset):
+        make_room_for_new_order(formset)
 
-class UntranslatedHistoryAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+
+def make_room_for_new_order(formset):
+    """Let editors swap or shift positions that must be unique (the programme, key points).
+
+    Rows whose position changes, or that are deleted, are first moved to positions nobody
+    uses, so saving them one by one never meets the old holder of a position. The formset has
+    already checked that the new positions are unique among themselves.
+    """
+    moving = [
+        form.instance.pk
+        for form in formset.initial_forms
+        if form.instance.pk and ("order" in form.changed_data or formset._should_delete_form(form))
+    ]
+    if not moving or "order" not in {field.name for field in formset.model._meta.fields}:
+        return
+    for offset, pk in enumerate(moving):
+        formset.model._base_manager.filter(pk=pk).update(order=PARKED_ORDER + offset)
+
+
+# Above any real position and within a PositiveSmallIntegerField.
+PARKED_ORDER = 30000
+
+
+class UntranslatedHistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     history_list_display = ["version"]
 
 

@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .concurrency import VersionedAdminMixin, VersionedForm
+from .history import BaselineHistoryMixin
 from .images import PictureField
 from .merging import MergeError, merge
 from .models import Organization, Person
@@ -96,7 +97,7 @@ class OrganizationForm(DuplicateWarningForm):
         )
 
 
-class RecordAdmin(VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class RecordAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     """Admin of a person or organization: versioned, with history, translations side by
     side, a duplicate warning on adding and a merge action."""
 
