@@ -160,6 +160,8 @@ def linked_rows(record):
     total = 0
     for relation in record._meta.related_objects:
         if relation.many_to_many:
+            if not relation.through._meta.auto_created:
+                continue  # counted through its own foreign key
             total += relation.through._base_manager.filter(
                 **{relation.field.m2m_reverse_field_name(): record}
             ).count()

@@ -30,7 +30,9 @@ def merge(kept, duplicate):
     with transaction.atomic():
         for relation in duplicate._meta.related_objects:
             if relation.many_to_many:
-                moved += _move_many_to_many(relation, kept, duplicate)
+                if relation.through._meta.auto_created:
+                    moved += _move_many_to_many(relation, kept, duplicate)
+                # A through model of its own is moved as the foreign key it has.
             else:
                 moved += _move_foreign_keys(relation, kept, duplicate)
         duplicate.delete()
@@ -42,7 +44,7 @@ def _move_foreign_keys(relation, kept, duplicate):
     moved = 0
     rows = relation.related_model._base_manager.filter(**{field.name: duplicate})
     for row in rows:
-        if row.pk == kept.pk:
+        if isinstance(row, type(kept)) and row.pk == kept.pk:
             # The kept record was part of its duplicate: it takes the duplicate's place.
             setattr(row, field.name, getattr(duplicate, field.name))
             kept = row
