@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +16,15 @@ from people.history import BaselineHistoryMixin
 
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
 
+# Addresses typed without a scheme are taken as https (Django 6's default, set now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
 
 
 class HistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     """A versioned record with its history and its translations side by side."""
+
+    formfield_overrides = URL_FIELDS
 
     history_list_display = ["version"]
 
@@ -50,6 +55,7 @@ PARKED_ORDER = 30000
 
 
 class UntranslatedHistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+    formfield_overrides = URL_FIELDS
     history_list_display = ["version"]
 
 
@@ -61,6 +67,9 @@ class EventOrganizationInline(admin.TabularInline):
     ordering = ["order", "pk"]
     verbose_name_plural = _("Organizations and their part (host, collaborator…)")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event", "organization")
+
 
 class RoleInline(TranslationStackedInline):
     model = Role
@@ -70,8 +79,13 @@ class RoleInline(TranslationStackedInline):
     ordering = ["order", "pk"]
     verbose_name_plural = _("Roles: who took part, with their title at the time")
 
+    def get_queryset(self, request):
+        # Each row's heading is the role's __str__, which names its person and event.
+        return super().get_queryset(request).select_related("event", "person")
+
 
 class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
+    formfield_overrides = URL_FIELDS
     model = Presentation
     extra = 0
     fields = [
@@ -91,6 +105,9 @@ class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
     show_change_link = True
     verbose_name_plural = _("Programme (key points are edited on each presentation's page)")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
 
 class CitationInline(admin.TabularInline):
     model = Citation
@@ -98,6 +115,9 @@ class CitationInline(admin.TabularInline):
     fields = ["fact", "source", "quote"]
     autocomplete_fields = ["source"]
     verbose_name_plural = _("Evidence for facts of the event itself (date, counts, audience…)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
 
 
 @admin.register(Event)

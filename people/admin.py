@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -102,6 +102,8 @@ class RecordAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin,
     side, a duplicate warning on adding and a merge action."""
 
     actions = ["merge_duplicates"]
+    # Addresses typed without a scheme are taken as https (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     history_list_display = ["version"]
 
     def get_fieldsets(self, request, obj=None):
