@@ -12,6 +12,7 @@ from PIL import ExifTags, Image
 from people import images
 from people.models import Organization, Person
 from tests.admin_forms import changeform_data
+from tests.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,22 @@ def test_logo_webp_is_accepted_with_renditions(admin_client, media_root):
 
 def test_srcset_is_empty_without_a_picture():
     assert Person(family_name="Lovelace").portrait_srcset == ""
+
+
+def test_person_page_shows_portrait_with_srcset(admin_client, client):
+    add_person(admin_client, SimpleUploadedFile("me.jpg", photo_bytes()))
+    person = Person.objects.get(slug="ada-lovelace")
+    RoleFactory(person=person)
+
+    page = client.get(person.get_absolute_url()).content.decode()
+
+    assert f'srcset="{person.portrait_srcset}"' in page
+    assert 'alt="Portrait of Ada Lovelace"' in page
+
+
+def test_person_page_without_portrait_shows_no_image(client):
+    person = RoleFactory().person
+
+    page = client.get(person.get_absolute_url()).content.decode()
+
+    assert "<img" not in page
