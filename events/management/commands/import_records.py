@@ -137,8 +137,7 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(str(problem))
         summary = (
-            f"{len(records)} records checked: "
-            f"{counts['new']} new, {counts['updated']} to update."
+            f"{len(records)} records checked: {counts['new']} new, {counts['updated']} to update."
         )
         if problems:
             raise CommandError(
@@ -162,9 +161,7 @@ class Command(BaseCommand):
         except (LookupError, ValueError):
             return [Problem(line, label, None, f"unknown model “{value['model']}”.")]
         try:
-            (deserialized,) = serializers.deserialize(
-                "python", [value], using=database
-            )
+            (deserialized,) = serializers.deserialize("python", [value], using=database)
         except DeserializationError as error:
             # Most often a natural key naming a record that is neither in the database nor
             # earlier in the file (records must come after those they refer to).
@@ -225,5 +222,3 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
-
-
