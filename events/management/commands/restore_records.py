@@ -84,7 +84,9 @@ class Command(BaseCommand):
                         shutil.copyfile(path, target)
                         restored_media += 1
         self.stdout.write(
-            self.style.SUCCESS(f"Restored {len(records)} records and {restored_media} media files from {file}.")
+            self.style.SUCCESS(
+                f"Restored {len(records)} records and {restored_media} media files from {file}."
+            )
         )
 
     def unpack(self, file, scratch):
