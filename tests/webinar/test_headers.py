@@ -155,3 +155,20 @@ def test_session_and_csrf_cookies_are_secure_httponly_samesite(client, django_us
         assert cookie["secure"] is True, cookie.key
         assert cookie["httponly"] is True, cookie.key
         assert cookie["samesite"] in {"Lax", "Strict"}, cookie.key
+
+
+def test_rejected_malformed_request_still_sends_security_headers(client):
+    response = client.get(reverse("events:list"), QUERY_STRING="q=%00")
+
+    assert response.status_code == 400
+    assert_security_headers(response, "400")
+
+
+def test_lockout_page_sends_security_headers(client, settings, django_user_model):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    django_user_model.objects.create_user("editor", password="a long passphrase 42")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("admin:login"), {"username": "editor", "password": "no"})
+
+    assert response.status_code == 429
+    assert_security_headers(response, "lockout")

@@ -8,6 +8,13 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple 42"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Each test makes several login attempts; the production hasher's slowness is the point
+    # in production and only costs time here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     return get_user_model().objects.create_user(
@@ -94,3 +101,24 @@ def test_admin_is_served_under_configured_path(client, settings):
     login = reverse("admin:login")
 
     assert login.startswith("/" + settings.ADMIN_URL)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "192.0.2.1", "10.0.0.2"),
+        (1, "192.0.2.1, 203.0.113.7", "203.0.113.7"),
+        (2, "192.0.2.1, 203.0.113.7, 10.0.0.1", "203.0.113.7"),
+        (2, "203.0.113.7", "10.0.0.2"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_client_ip_trusts_only_configured_proxies(settings, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from webinar.security import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_ip(request) == expected
