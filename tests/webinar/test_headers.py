@@ -106,6 +106,10 @@ def test_admin_pages_send_security_headers_to_signed_in_editors(shanghai, admin_
 
         assert response.status_code < 500, site_url
         assert_security_headers(response, site_url)
+        if response.status_code == 200 and "html" in response["Content-Type"]:
+            parser = InlineCode()
+            parser.feed(response.content.decode())
+            assert parser.problems == [], site_url
 
 
 def test_not_found_page_sends_security_headers(client):
