@@ -125,3 +125,19 @@ def test_restore_refuses_archive_that_escapes_the_media_folder(storage, tmp_path
         call_command("restore_records", str(evil), verbosity=0)
 
     assert not (tmp_path / "outside.txt").exists()
+
+
+def test_restore_refuses_backup_from_newer_code(storage, tmp_path, db):
+    import io
+    import json
+
+    newer = tmp_path / "newer.tar.gz"
+    manifest = json.dumps({"migrations": {"events": "9999_from_the_future"}}).encode()
+    with tarfile.open(newer, "w:gz") as tar:
+        for name, content in [("manifest.json", manifest), ("data.json", b"[]")]:
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+
+    with pytest.raises(CommandError, match="newer version of the code.*9999_from_the_future"):
+        call_command("restore_records", str(newer), verbosity=0)

@@ -183,3 +183,26 @@ def test_import_command_exits_non_zero_on_bad_file(tmp_path):
     assert result.returncode != 0
     assert "not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_shows_progress_line_only_on_a_terminal():
+    class Terminal:
+        def __init__(self):
+            self.text = ""
+
+        def write(self, text):
+            self.text += text
+
+        def flush(self):
+            pass
+
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+
+    call_command("import_records", str(FIXTURE), "--dry-run", stdout=terminal)
+    _error, piped, _err = run_import(FIXTURE, "--dry-run")
+
+    assert "\rChecking records: 42/42" in terminal.text
+    assert "Checking records" not in piped

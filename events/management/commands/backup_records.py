@@ -97,7 +97,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Backed up {records} records and {files} media files to {target}")
         )
-        return None
 
 
 def add_bytes(tar, name, content):
