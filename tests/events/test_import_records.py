@@ -206,3 +206,33 @@ def test_import_shows_progress_line_only_on_a_terminal():
 
     assert "\rChecking records: 42/42" in terminal.text
     assert "Checking records" not in piped
+
+
+def test_import_wrongly_shaped_values_are_reported_not_raised(tmp_path):
+    path = write_records(
+        tmp_path,
+        [
+            {"model": "people.person", "fields": {"slug": "a-b", "nickname": "x"}},
+            {"model": "events.event", "fields": {"slug": "t", "start_date": "not a date"}},
+            {"model": "people.organization", "fields": {"slug": "x", "parent": {"a": 1}}},
+            {"model": "people.person", "pk": "abc", "fields": {"slug": "a-d"}},
+        ],
+    )
+
+    error, _out, err = run_import(path)
+
+    assert "4 problem(s)" in str(error)
+    assert "has no field named 'nickname'" in err
+    assert "events.event “t” field “start_date”: “not a date” value has an invalid date" in err
+    assert "field “parent”: refers to a record that does not exist" in err
+    assert "“abc” value must be an integer" in err
+
+
+def test_import_fills_missing_timestamps_with_now(tmp_path):
+    fields = {"given_name": "Ada", "family_name": "L", "slug": "ada"}
+    path = write_records(tmp_path, [{"model": "people.person", "fields": fields}])
+
+    error, _out, err = run_import(path)
+
+    assert error is None, err
+    assert Person.objects.get(slug="ada").created_at is not None

@@ -12,11 +12,17 @@ import json
 
 from django.apps import apps
 from django.core import serializers
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    ValidationError,
+)
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connections, router, transaction
+from django.utils import timezone
 
 
 class Problem:
@@ -162,6 +168,10 @@ class Command(BaseCommand):
             return [Problem(line, label, None, f"unknown model “{value['model']}”.")]
         try:
             (deserialized,) = serializers.deserialize("python", [value], using=database)
+        except FieldDoesNotExist as error:
+            return [Problem(line, label, None, f"{error}.")]
+        except (TypeError, ValueError, ValidationError) as error:
+            return [Problem(line, label, None, f"a value has the wrong shape: {error}")]
         except DeserializationError as error:
             # Most often a natural key naming a record that is neither in the database nor
             # earlier in the file (records must come after those they refer to).
@@ -173,18 +183,31 @@ class Command(BaseCommand):
                 ),
                 None,
             )
-            cause = error.__cause__ or error
-            if field:
-                named = "/".join(str(part) for part in value["fields"][field])
+            cause = error.__cause__ or error.__context__ or error
+            raw = value["fields"].get(field)
+            if isinstance(cause, ObjectDoesNotExist) and isinstance(raw, list):
+                named = "/".join(str(part) for part in raw)
                 message = (
                     f"refers to “{named}”, which is neither in the database nor valid earlier "
-                    f"in the file ({cause})"
+                    f"in the file."
                 )
+            elif isinstance(cause, ObjectDoesNotExist):
+                message = f"refers to a record that does not exist ({cause})"
+            elif isinstance(cause, ValidationError):
+                message = " ".join(cause.messages)
             else:
                 message = str(cause)
             return [Problem(line, label, field, message)]
         instance = deserialized.object
         label = describe_instance(instance, label)
+        # Saving raw (as loaddata does) skips auto_now/auto_now_add; a hand-written file may
+        # leave timestamps out, and "now" is then the truthful value.
+        for model_field in instance._meta.concrete_fields:
+            automatic = getattr(model_field, "auto_now", False) or getattr(
+                model_field, "auto_now_add", False
+            )
+            if automatic and getattr(instance, model_field.attname) is None:
+                setattr(instance, model_field.attname, timezone.now())
         exists = (
             instance.pk is not None
             and type(instance)._default_manager.using(database).filter(pk=instance.pk).exists()
@@ -202,6 +225,8 @@ class Command(BaseCommand):
             ]
         except ObjectDoesNotExist as error:
             return [Problem(line, label, None, f"refers to a missing record: {error}")]
+        except (TypeError, ValueError) as error:
+            return [Problem(line, label, None, f"a value has the wrong shape: {error}")]
         try:
             with transaction.atomic(using=database):
                 deserialized.save(using=database)
