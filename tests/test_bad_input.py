@@ -7,7 +7,7 @@ covered without editing this module; to add input cases, extend the lists below.
 from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
-from django.urls import resolve, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -90,9 +90,13 @@ def test_every_public_detail_url_answers_404_to_unknown_slug(site_urls, client, 
 
     for site_url in detail_urls:
         match = resolve(site_url.url)
-        for key in match.kwargs:
+        for key in match.kwargs.keys() - {"format"}:
             kwargs = {**match.kwargs, key: slug}
-            response = client.get(reverse(site_url.name, kwargs=kwargs))
+            try:
+                url = reverse(site_url.name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue  # the pattern cannot even express this value
+            response = client.get(url)
 
             assert response.status_code == 404, (site_url, key)
 

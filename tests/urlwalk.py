@@ -3,11 +3,14 @@ Every named URL pattern of the site, turned into a concrete address from the dat
 database (normally the Shanghai fixture), so that header, bad-input and draft-leak tests cover
 new pages as soon as they are added to the URLconf.
 
-A pattern whose arguments cannot be filled from the data makes `concrete_urls()` list it in
-`unfilled`; the tests fail on it, so a new pattern needs either objects whose
-get_absolute_url() reaches it or an entry in SAMPLE_KWARGS below.
+Arguments come from, in order: SAMPLE_KWARGS below; the get_absolute_url() of one object of
+each model; for the admin, one object of the model; otherwise the arguments of the object
+page whose URL name shares a word and the argument names (`data:event_ics` borrows the slug
+of `events:detail`). A pattern still unfilled is listed in `unfilled` and the tests fail on
+it, so a new pattern gets an entry in SAMPLE_KWARGS.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -84,6 +87,37 @@ def admin_kwargs(name, arguments):
     return kwargs
 
 
+def name_words(name):
+    return set(re.split(r"[:_\-]", name.replace("people", "person").replace("events", "event")))
+
+
+def borrowed_kwargs(name, arguments, from_objects):
+    """
+    Arguments for a pattern no object reaches directly (an export or API address of an event,
+    say), borrowed from the object page whose URL name shares most words with it and takes
+    the same arguments: `data:event_ics` borrows `events:detail`'s slug.
+    """
+    wanted = arguments - {"format"}
+    candidates = sorted(
+        (
+            (len(name_words(name) & name_words(other)), other, kwargs)
+            for other, kwargs in from_objects.items()
+            if set(kwargs) == wanted
+        ),
+        key=lambda candidate: -candidate[0],
+    )
+    for score, _other, kwargs in candidates:
+        if score == 0:
+            break
+        kwargs = {**kwargs, **({"format": "json"} if "format" in arguments else {})}
+        try:
+            reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        return kwargs
+    return None
+
+
 def concrete_urls():
     """(urls, unfilled): a SiteURL for every named pattern, and names that could not be filled."""
     from_objects = kwargs_from_objects()
@@ -102,7 +136,7 @@ def concrete_urls():
         elif name.startswith("admin:"):
             kwargs = admin_kwargs(name, arguments)
         else:
-            kwargs = None
+            kwargs = borrowed_kwargs(name, arguments, from_objects)
         try:
             url = reverse(name, kwargs=kwargs) if kwargs is not None else None
         except NoReverseMatch:
