@@ -168,3 +168,11 @@ def test_list_pages_survive_generated_page_values(site_urls, client, data, page)
     response = client.get(site_url.url, {"page": page})
 
     assert response.status_code in {200, 400, 404, 414}, (site_url, page)
+
+
+@pytest.mark.urls("tests.webinar.json_view_urls")
+def test_api_view_gets_json_error_naming_the_parameter(client):
+    response = client.get("/api/things/", QUERY_STRING="year=2021&q=nul%00byte")
+
+    assert response.status_code == 400
+    assert response.json() == {"q": ["The address contains a NUL character."]}

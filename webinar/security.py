@@ -7,9 +7,10 @@ in development.
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.static import serve
 
@@ -35,8 +36,14 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
-def bad_request(request, reason, status=400):
-    """A 4xx answer that tells the reader what was wrong, in the site's 400 page if it has one."""
+def bad_request(request, reason, status=400, parameter=None):
+    """
+    A 4xx answer that tells the reader what was wrong: JSON for API views (views with
+    renderer_classes, as Django REST framework's), in the API's error shape
+    {"parameter": ["reason"]}; otherwise the site's 400 page if it has one, else plain text.
+    """
+    if serves_json(request):
+        return JsonResponse({parameter or "detail": [reason]}, status=status)
     try:
         body = render_to_string("400.html", {"reason": reason}, request=request)
         content_type = "text/html; charset=utf-8"
@@ -46,12 +53,22 @@ def bad_request(request, reason, status=400):
     return HttpResponse(body, status=status, content_type=content_type)
 
 
+def serves_json(request):
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return view_class is not None and hasattr(view_class, "renderer_classes")
+
+
 class RejectMalformedQueryMiddleware:
     """
     Answer 400/414 to query strings that no page of this site can use: NUL characters (which
     PostgreSQL refuses in text, so they would surface as a 500 from any search or filter),
     bytes that are not UTF-8, and strings longer than settings.MAX_QUERY_STRING_LENGTH.
-    Doing it once here covers every present and future view, search and filter.
+    Doing it once here covers every present and future view, search and filter; the answer
+    names the parameter at fault.
     """
 
     def __init__(self, get_response):
@@ -66,15 +83,24 @@ class RejectMalformedQueryMiddleware:
                 % {"limit": settings.MAX_QUERY_STRING_LENGTH},
                 status=414,
             )
-        if "\x00" in raw or "%00" in raw:
-            return bad_request(request, _("The address contains a NUL character."))
-        try:
-            decoded = unquote_to_bytes_plus(raw).decode("utf-8")
-        except UnicodeDecodeError:
-            return bad_request(request, _("The address is not valid UTF-8 text."))
-        if "\x00" in decoded:
-            return bad_request(request, _("The address contains a NUL character."))
+        for pair in raw.split("&"):
+            problem = query_pair_problem(pair)
+            if problem:
+                name = unquote_to_bytes_plus(pair.partition("=")[0]).decode("utf-8", "replace")
+                return bad_request(request, problem, parameter=name.replace("\x00", "") or None)
         return self.get_response(request)
+
+
+def query_pair_problem(pair):
+    if "\x00" in pair or "%00" in pair:
+        return _("The address contains a NUL character.")
+    try:
+        decoded = unquote_to_bytes_plus(pair).decode("utf-8")
+    except UnicodeDecodeError:
+        return _("The address is not valid UTF-8 text.")
+    if "\x00" in decoded:
+        return _("The address contains a NUL character.")
+    return None
 
 
 def unquote_to_bytes_plus(raw):
