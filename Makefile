@@ -37,3 +37,13 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Backups (see README, "Security and reliability"): a timestamped .tar.gz of every record,
+# user, group and uploaded file in var/backups/; restore refuses a non-empty database.
+.PHONY: backup restore
+backup: install
+	$(BIN)/python manage.py backup_records
+
+restore: install
+	@test -n "$(FILE)" || { echo 'Name the backup: make restore FILE=var/backups/records-….tar.gz' >&2; exit 2; }
+	$(BIN)/python manage.py restore_records "$(FILE)" $(if $(FORCE),--force,)
