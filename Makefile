@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate check-python serve secret bench
+.PHONY: install run test lint format migrate check-python serve secret bench stateless
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -60,3 +60,19 @@ secret: install
 		echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
 		echo "Wrote a new DJANGO_SECRET_KEY to .env"; \
 	fi
+
+# Load benchmark (bench/README.md): demo data in SQLite and PostgreSQL, gunicorn, wrk.
+# BENCH_POSTGRES_URL, BENCH_EVENTS, BENCH_DURATION… are read from the environment.
+BENCH_STAMP := $(VENV)/.bench-$(shell cat bench/requirements.txt | cksum | cut -d' ' -f1)
+$(BENCH_STAMP): bench/requirements.txt | install
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	rm -f $(VENV)/.bench-*
+	touch $@
+
+bench: install $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py
+
+# Two app servers, one PostgreSQL, one Redis: an edit through one shows on the other at once.
+stateless: install
+	$(BIN)/python bench/stateless.py
