@@ -14,6 +14,7 @@ stops both servers and removes its temporary account.
 import html.parser
 import http.cookiejar
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -71,7 +72,8 @@ class FormReader(html.parser.HTMLParser):
                 return
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            self.fields.append((attrs["name"], attrs.get("value", "on")))
+            default = "on" if kind in ("checkbox", "radio") else ""
+            self.fields.append((attrs["name"], attrs.get("value") or default))
         elif tag == "select":
             self.select = (attrs["name"], "multiple" in attrs)
             self.select_options = []
@@ -173,7 +175,8 @@ def edit_title(browser, port, change_path, new_title):
     ]
     url, answer = browser.post(port, change_path, [*fields, ("_save", "Save")])
     if url.endswith(change_path):
-        raise AssertionError(f"The admin did not save the edit on port {port}: {answer[:2000]}")
+        errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', answer, re.S)
+        raise AssertionError(f"The admin did not save the edit on port {port}: {errors}")
 
 
 def check(condition, message):
@@ -217,13 +220,11 @@ def main():
         check(original in page, f"port {PORTS[1]} shows the record before the edit")
 
         admin = "/" + ENV.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
-        editor.get(PORTS[0], f"{admin}login/")
-        token = editor.cookie("csrftoken")
-        editor.post(
-            PORTS[0],
-            f"{admin}login/",
-            {"username": username, "password": password, "csrfmiddlewaretoken": token},
-        )
+        _, page = editor.get(PORTS[0], f"{admin}login/")
+        login = FormReader("login-form")
+        login.feed(page)
+        fields = dict(login.fields, username=username, password=password)
+        editor.post(PORTS[0], f"{admin}login/", fields)
         url, _ = editor.get(PORTS[1], admin)
         check("/login/" not in url, f"a session opened on port {PORTS[0]} works on {PORTS[1]}")
 
