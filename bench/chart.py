@@ -50,5 +50,26 @@ def main():
     print(f"Wrote {RESULTS / 'chart.png'}")
 
 
+def markdown():
+    """The results as a Markdown table, for bench/README.md."""
+    runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
+    print("| Data | Page | Bytes | req/s | p50 ms | p99 ms | Errors | Static req/s | Ratio |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for run in sorted(runs, key=lambda run: (run["events"], run["database"])):
+        for page, r in run["pages"].items():
+            p50 = f"{r['p50_ms']:.0f}" if r["requests"] else "—"
+            p99 = f"{r['p99_ms']:.0f}" if r["requests"] else "—"
+            print(
+                f"| {run['database']} {run['events']:,} | {page} | {r['bytes']:,} | "
+                f"{r['requests_per_second']:.1f} | {p50} | {p99} | {r['errors']} | "
+                f"{r['static']['requests_per_second']:.0f} | {r['ratio_to_static']:.3f} |"
+            )
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--markdown" in sys.argv:
+        markdown()
+    else:
+        main()

@@ -12,7 +12,7 @@ import random
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from events.models import (
@@ -372,6 +372,10 @@ class Command(BaseCommand):
                 delete_demo_records()
             counts = Generator(random.Random(seed), progress, draft_share).run(events, people, seed)
         progress.close()
+        # Fresh planner statistics: without them PostgreSQL plans the new tables as if
+        # empty until autovacuum gets round to them, and SQLite has none at all.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         if options["verbosity"] > 0:
             summary = ", ".join(f"{n} {name}" for name, n in counts.items())
             self.stdout.write(f"Created demo data (seed {seed}): {summary}.")
