@@ -245,6 +245,13 @@ def main():
             edited not in page and original in page,
             f"port {PORTS[0]} shows the undo made through {PORTS[1]} at once",
         )
+        # Logging out through the other server ends the session everywhere (and leaves no
+        # session behind in the database or the cache).
+        editor.post(
+            PORTS[1], f"{admin}logout/", {"csrfmiddlewaretoken": editor.cookie("csrftoken")}
+        )
+        url, _ = editor.get(PORTS[0], admin)
+        check("/login/" in url, f"logging out through {PORTS[1]} ends the session on {PORTS[0]}")
     finally:
         for process in (first, second):
             if process:
