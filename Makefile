@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate check-python
+.PHONY: install run test lint format migrate check-python serve secret bench stateless
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -47,3 +47,41 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo 'Name the backup: make restore FILE=var/backups/records-….tar.gz' >&2; exit 2; }
 	$(BIN)/python manage.py restore_records "$(FILE)" $(if $(FORCE),--force,)
+# --- Production serving ----------------------------------------------------------------------
+# `make serve`: debug off, hashed and compressed static files, gunicorn with workers from the
+# core count (GUNICORN_WORKERS to change). Defaults suit plain http on this machine; behind a
+# TLS proxy set DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_COOKIES and the HSTS seconds.
+serve: export DJANGO_DEBUG = false
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= false
+serve: export DJANGO_SECURE_COOKIES ?= false
+serve: export DJANGO_SECURE_HSTS_SECONDS ?= 0
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
+serve: install secret
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+# A secret key in .env if neither the environment nor .env has one (never overwrites one).
+secret: install
+	@if [ -z "$$DJANGO_SECRET_KEY" ] && ! grep -qs '^DJANGO_SECRET_KEY=..*' .env; then \
+		touch .env; sed -i '/^DJANGO_SECRET_KEY=$$/d' .env; \
+		echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
+		echo "Wrote a new DJANGO_SECRET_KEY to .env"; \
+	fi
+
+# Load benchmark (bench/README.md): demo data in SQLite and PostgreSQL, gunicorn, wrk.
+# BENCH_POSTGRES_URL, BENCH_EVENTS, BENCH_DURATION… are read from the environment.
+BENCH_STAMP := $(VENV)/.bench-$(shell cat bench/requirements.txt | cksum | cut -d' ' -f1)
+$(BENCH_STAMP): bench/requirements.txt | install
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	rm -f $(VENV)/.bench-*
+	touch $@
+
+bench: install $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py
+
+# Two app servers, one PostgreSQL, one Redis: an edit through one shows on the other at once.
+stateless: install
+	$(BIN)/python bench/stateless.py

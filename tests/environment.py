@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# No collectstatic before tests, so no manifest of hashed static file names.
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")

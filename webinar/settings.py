@@ -283,3 +283,55 @@ BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 # Longest query string any page accepts; longer ones get 414 before a view runs.
 MAX_QUERY_STRING_LENGTH = env.int("DJANGO_MAX_QUERY_STRING_LENGTH", default=2048)
+# --- Production serving: static files, sessions, shared cache, uploaded media ----------------
+# Kept together so that `make serve`, deploy/ and bench/ have one place to read.
+
+# WhiteNoise serves static files from the app server itself, so gunicorn can run without a
+# separate static host; it must come right after SecurityMiddleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+
+# Content-hashed, pre-compressed (gzip and Brotli) static files that WhiteNoise may cache for
+# ten years. The manifest exists only after `collectstatic`, so the test suite and other
+# uncollected runs set DJANGO_STATIC_MANIFEST=false and get plain file names.
+STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=True)
+STATICFILES_BACKEND = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if STATIC_MANIFEST
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+# Uploaded media: the local file system by default; an S3-compatible bucket when
+# DJANGO_MEDIA_S3_BUCKET is set, so that several app servers share the same files.
+MEDIA_S3_BUCKET = env.str("DJANGO_MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("DJANGO_MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DJANGO_MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("DJANGO_MEDIA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("DJANGO_MEDIA_S3_SECRET_KEY", default="") or None,
+            # The media host (see deploy/nginx.conf), never the site's own origin.
+            "custom_domain": env.str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": env.bool("DJANGO_MEDIA_S3_SIGNED_URLS", default=False),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+STORAGES = {
+    "default": MEDIA_STORAGE,
+    "staticfiles": {"BACKEND": STATICFILES_BACKEND},
+}
+
+# Sessions live in the database, read through the cache: any app server can answer any
+# request, and a cache flush logs nobody out.
+SESSION_ENGINE = env.str(
+    "DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db"
+)

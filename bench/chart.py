@@ -1,0 +1,75 @@
+"""Draw bench/results/chart.png from bench/results/*.json: requests per second and p99
+latency by page type, one bar per database and data size."""
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main():
+    runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
+    runs.sort(key=lambda run: (run["events"], run["database"]))
+    pages = list(dict.fromkeys(page for run in runs for page in run["pages"]))
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8), sharex=True)
+    width = 0.8 / max(len(runs), 1)
+    for n, run in enumerate(runs):
+        label = f"{run['database']}, {run['events']:,} events"
+        xs = [i + (n - (len(runs) - 1) / 2) * width for i in range(len(pages))]
+        rps = [run["pages"].get(page, {}).get("requests_per_second", 0) for page in pages]
+        p99 = [run["pages"].get(page, {}).get("p99_ms", 0) for page in pages]
+        top.bar(xs, rps, width, label=label)
+        bottom.bar(xs, p99, width, label=label)
+    top.set_ylabel("requests per second (higher is better)")
+    bottom.set_ylabel("p99 latency, ms (lower is better)")
+    bottom.axhline(100, color="grey", linestyle="--", linewidth=1)
+    bottom.annotate(
+        "target for the event page: 100 ms",
+        (0, 100),
+        xytext=(2, 4),
+        textcoords="offset points",
+        fontsize=8,
+        color="grey",
+    )
+    bottom.set_xticks(range(len(pages)), pages)
+    first = runs[0] if runs else {}
+    wrk = first.get("wrk", {})
+    top.set_title(
+        f"Uncached pages, gunicorn {first.get('gunicorn_workers')} sync workers, "
+        f"wrk {wrk.get('threads')} threads × {wrk.get('connections')} connections, "
+        f"{first.get('cores')} cores"
+    )
+    top.legend()
+    figure.tight_layout()
+    figure.savefig(RESULTS / "chart.png", dpi=100)
+    print(f"Wrote {RESULTS / 'chart.png'}")
+
+
+def markdown():
+    """The results as a Markdown table, for bench/README.md."""
+    runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
+    print("| Data | Page | Bytes | req/s | p50 ms | p99 ms | Errors | Static req/s | Ratio |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for run in sorted(runs, key=lambda run: (run["events"], run["database"])):
+        for page, r in run["pages"].items():
+            p50 = f"{r['p50_ms']:.0f}" if r["requests"] else "—"
+            p99 = f"{r['p99_ms']:.0f}" if r["requests"] else "—"
+            print(
+                f"| {run['database']} {run['events']:,} | {page} | {r['bytes']:,} | "
+                f"{r['requests_per_second']:.1f} | {p50} | {p99} | {r['errors']} | "
+                f"{r['static']['requests_per_second']:.0f} | {r['ratio_to_static']:.3f} |"
+            )
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--markdown" in sys.argv:
+        markdown()
+    else:
+        main()
