@@ -7,8 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Event records")
 
     def ready(self):
-        # See people.apps: history is registered once modeltranslation has added its columns.
-        import simple_history
+        from people.history import register_history
 
         from .models import (
             Citation,
@@ -21,14 +20,7 @@ class EventsConfig(AppConfig):
             Topic,
         )
 
-        for model in [
-            Citation,
-            Event,
-            EventOrganization,
-            KeyPoint,
-            Presentation,
-            Role,
-            Source,
-            Topic,
-        ]:
-            simple_history.register(model, app="events")
+        register_history(
+            [Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic],
+            app="events",
+        )

@@ -7,12 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and organizations")
 
     def ready(self):
-        # Registered here rather than with HistoricalRecords() on the model so that the
-        # history tables copy the translation columns (title_en, title_zh_hans…), which
-        # modeltranslation adds only once the app registry is loading.
-        import simple_history
-
+        from .history import register_history
         from .models import Organization, Person
 
-        for model in [Organization, Person]:
-            simple_history.register(model, app="people")
+        register_history([Organization, Person], app="people")

@@ -6,8 +6,27 @@ first admin change would have nothing to compare with. The admin therefore store
 before a record's first edit as its baseline, which lets the history page show what changed.
 """
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+
+def register_history(models, app):
+    """Give each model a history table, from an AppConfig.ready().
+
+    Registered there rather than with HistoricalRecords() on the model so that the history
+    tables copy the translation columns (title_en, title_zh_hans…), which modeltranslation
+    adds only while the app registry loads. Models made that late are missing from the
+    relation caches other models already filled; without expiring them, deleting a user
+    would leave history rows pointing at nobody instead of setting them to null.
+    (apps.clear_cache() does not expire them before the registry is ready.)
+    """
+    import simple_history
+
+    for model in models:
+        simple_history.register(model, app=app)
+    for model in apps.get_models(include_auto_created=True):
+        model._meta._expire_cache()
 
 
 def record_baseline(instances):

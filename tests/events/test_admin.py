@@ -1,7 +1,12 @@
 """The editors' admin for events: the whole record in one form, safe with several editors."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db.models import F
@@ -412,3 +417,39 @@ def test_event_change_form_queries_stay_flat(admin_client, shanghai, django_asse
         response = admin_client.get(change_url(shanghai))
 
     assert response.status_code == 200
+
+
+def test_deleting_an_editor_keeps_the_history_of_their_changes(admin_client, admin_user, shanghai):
+    shanghai.title = "Edited title"
+    shanghai._history_user = admin_user
+    shanghai.save()
+
+    admin_user.delete()
+
+    record = shanghai.history.latest()
+    assert record.title == "Edited title"
+    assert record.history_user is None
+
+
+def test_user_model_knows_the_history_tables_from_start_up():
+    """Deleting a user must set their history rows' user to null; Django only does that for
+    relations the user model knew of when it was first inspected, so check in a fresh
+    process (the test run's own migrations reset the caches and would hide the fault)."""
+    script = (
+        "import django; django.setup();"
+        "from django.contrib.auth.models import User;"
+        "fields = User._meta.get_fields(include_hidden=True);"
+        "print(sorted(f.related_model.__name__ for f in fields if f.auto_created"
+        " and f.is_relation and f.related_model.__name__.startswith('Historical')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "webinar.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "HistoricalEvent" in result.stdout
+    assert "HistoricalPerson" in result.stdout
