@@ -37,3 +37,8 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Public site: Lighthouse scores of the event page (by hand; not part of CI).
+.PHONY: lighthouse
+lighthouse:
+	bash .ci/lighthouse
