@@ -322,7 +322,9 @@ def test_person_page_shows_presentations(client, shanghai):
     text = visible_text(client.get(reverse("people:person", args=["yijia-jing"])))
     assert "Professor" in text
     assert "Keynote speaker" in text
-    assert "Then: Professor, Institute for Global Public Policy, Fudan University" in text
+    assert (
+        "Title at the time: Professor, Institute for Global Public Policy, Fudan University" in text
+    )
     assert "Digital Transformation and Urban Governance" in text
 
 
