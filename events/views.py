@@ -163,18 +163,15 @@ class OrganizationDetailView(DetailView):
     context_object_name = "organization"
 
     def get_queryset(self):
-        return (
-            Event.objects.published()
-            .organizations()
-            .select_related("parent__parent__parent__parent")
-        )
+        # Worked out once: the sub-units listed below come from the same visible set.
+        self.visible = Event.objects.published().organizations()
+        return self.visible.select_related("parent__parent__parent__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
-        visible = Event.objects.published().organizations()
         context["breadcrumb"] = list(reversed(self.object.ancestors()))
-        context["children"] = visible.filter(parent=self.object).order_by("name")
+        context["children"] = self.visible.filter(parent=self.object).order_by("name")
         context["participations"] = (
             self.object.event_participations.filter(event__in=published)
             .select_related("event")

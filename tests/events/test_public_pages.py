@@ -295,6 +295,17 @@ def test_event_page_has_sharing_and_canonical_tags(client, shanghai):
     assert page.count("<h1") == 1
 
 
+def test_staff_preview_of_a_draft_asks_search_engines_not_to_index(admin_client):
+    draft = EventFactory(draft=True)
+    page = admin_client.get(draft.get_absolute_url()).content.decode()
+    assert '<meta name="robots" content="noindex">' in page
+
+
+def test_published_event_page_may_be_indexed(client):
+    page = client.get(EventFactory().get_absolute_url()).content.decode()
+    assert "noindex" not in page
+
+
 def test_event_page_with_a_time_shows_it_with_its_zone(client):
     event = EventFactory(
         start_time=datetime.time(14, 0), end_time=datetime.time(16, 0), time_zone="Asia/Shanghai"
@@ -489,7 +500,7 @@ def test_organization_page_queries_do_not_grow(client, django_assert_num_queries
         RoleFactory(organization=organization)
         RoleFactory(organization=OrganizationFactory(parent=organization))
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(organization.get_absolute_url())
     assert response.status_code == 200
 
