@@ -115,3 +115,32 @@ def test_axe_finds_no_wcag_violation(site, open_page, page_type, width_name):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
 
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_focused_link_shows_a_visible_focus_ring(site, open_page):
+    page = open_page(site["event"])
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+
+    style = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+                   return [s.outlineStyle, parseFloat(s.outlineWidth), s.boxShadow]; }"""
+    )
+    assert style[0] != "none"
+    assert style[1] >= 2
+    assert style[2] != "none"
+
+
+def test_print_shows_the_record_with_its_quotes_and_without_navigation(
+    site, open_page, screenshot_dir
+):
+    page = open_page(site["event"])
+
+    page.emulate_media(media="print")
+
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".site-search").is_visible()
+    quote = page.locator(".glance .evidence blockquote").filter(has_text="six speakers").first
+    assert quote.is_visible()
+    page.screenshot(path=screenshot_dir / "event-print.png", full_page=True)
