@@ -525,3 +525,16 @@ def test_organization_list_queries_do_not_grow(client, django_assert_num_queries
     with django_assert_num_queries(4):
         response = client.get(reverse("people:organization_list"))
     assert response.status_code == 200
+
+
+def test_event_search_with_a_null_character_answers_400(client):
+    response = client.get(reverse("events:list"), {"q": "gov\x00ernance"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in visible_text(response)
+
+
+def test_event_list_repeated_filter_uses_one_value_without_error(client):
+    EventFactory(title="In 2022", start_date=datetime.date(2022, 5, 1))
+    response = client.get(reverse("events:list") + "?year=2021&year=2022")
+    assert response.status_code == 200
+    assert list_titles(response) == ["In 2022"]
