@@ -175,24 +175,18 @@ class EventQuerySet(models.QuerySet):
 
     def organizations(self):
         """Organizations named in any of these events, with the organizations they are part
-        of (so that breadcrumbs never lead to a missing page)."""
-        direct = Organization.objects.filter(
+        of (a breadcrumb must never lead to a missing page)."""
+        named = Organization.objects.filter(
             Q(Exists(EventOrganization.objects.filter(event__in=self, organization=OuterRef("pk"))))
             | Q(Exists(Role.objects.filter(event__in=self, organization=OuterRef("pk"))))
         )
-        ids = set(direct.values_list("pk", flat=True))
-        frontier = ids
-        while frontier:
-            frontier = (
-                set(
-                    Organization.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
-                        "parent_id", flat=True
-                    )
-                )
-                - ids
-            )
-            ids |= frontier
-        return Organization.objects.filter(pk__in=ids)
+        lookups = ["pk"] + [
+            "__".join(["parent"] * depth) + "_id" for depth in range(1, Organization.MAX_DEPTH)
+        ]
+        visible = Q()
+        for lookup in lookups:
+            visible |= Q(pk__in=named.values(lookup))
+        return Organization.objects.filter(visible)
 
 
 class Event(models.Model):

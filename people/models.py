@@ -27,6 +27,10 @@ class SlugQuerySet(models.QuerySet):
 
 
 class Organization(models.Model):
+    # Levels from a top body to its smallest unit (body, department, division, unit, team).
+    # Bounded so that ancestor lookups stay single SQL queries.
+    MAX_DEPTH = 5
+
     class Kind(models.TextChoices):
         INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
         GOVERNMENT = "government", _("Government")
@@ -109,9 +113,18 @@ class Organization(models.Model):
         self.validate_parent()
 
     def validate_parent(self):
-        if self.parent_id and self.pk and self.parent_id in self.descendant_ids(include_self=True):
+        if not self.parent_id:
+            return
+        if self.pk and self.parent_id in self.descendant_ids(include_self=True):
             raise ValidationError(
                 {"parent": _("An organization cannot be part of itself or of one of its parts.")}
+            )
+        if len(self.parent.ancestors()) + 2 > self.MAX_DEPTH:
+            raise ValidationError(
+                {
+                    "parent": _("Organizations can be nested at most %(depth)d levels deep.")
+                    % {"depth": self.MAX_DEPTH}
+                }
             )
 
     @property

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "people",
     "events",
 ]
+# Open data: the read-only JSON API and its OpenAPI document.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -148,4 +150,37 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+}
+
+# Open data (see README, "Open data"): the licence the exported records are published under,
+# and the read-only API. The API renders JSON only and needs no session or CSRF: it never writes.
+DATA_LICENCE_NAME = env.str("DJANGO_DATA_LICENCE_NAME", default="CC BY 4.0")
+DATA_LICENCE_URL = env.str(
+    "DJANGO_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
+FEED_ITEMS = 50
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Event Records API",
+    "DESCRIPTION": (
+        "Read-only records of published events: who organised them, who spoke in which role "
+        "with the title they held at the time, what was presented, and the source of each fact."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "events.models.Event.Kind",
+        "PresentationKindEnum": "events.models.Presentation.Kind",
+        "RoleKindEnum": "events.models.Role.Kind",
+        "OrganizationKindEnum": "people.models.Organization.Kind",
+    },
 }

@@ -5,12 +5,14 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from events.sitemaps import sitemaps
-from events.urls import people_patterns
+from events.urls import api_patterns, data_patterns, people_patterns
 from events.views import FaviconView
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include(people_patterns)),
+    path("", include(data_patterns)),
+    path("", include(api_patterns)),
     path("", include("events.urls")),
     # Public site: crawlers and browsers.
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

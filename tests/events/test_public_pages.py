@@ -450,7 +450,7 @@ def test_home_queries_do_not_grow_with_events(client, django_assert_num_queries,
     for _ in range(events):
         RoleFactory(event=EventOrganizationFactory().event)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(reverse("events:home"))
     assert response.status_code == 200
 
@@ -486,7 +486,7 @@ def test_person_page_queries_do_not_grow(client, django_assert_num_queries, role
         RoleFactory(person=person, event=event, organization=OrganizationFactory())
         PresentationFactory(event=event, speakers=[person])
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(person.get_absolute_url())
     assert response.status_code == 200
 
@@ -500,7 +500,7 @@ def test_organization_page_queries_do_not_grow(client, django_assert_num_queries
         RoleFactory(organization=organization)
         RoleFactory(organization=OrganizationFactory(parent=organization))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(organization.get_absolute_url())
     assert response.status_code == 200
 
@@ -522,7 +522,7 @@ def test_organization_list_queries_do_not_grow(client, django_assert_num_queries
     for _ in range(organizations):
         EventOrganizationFactory(event=event, organization=OrganizationFactory(parent=None))
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         response = client.get(reverse("people:organization_list"))
     assert response.status_code == 200
 

@@ -169,3 +169,16 @@ def test_event_list_queries_do_not_grow_with_events(client, django_assert_num_qu
     with django_assert_num_queries(6):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
+
+
+def test_organization_list_includes_parents_of_named_units(client):
+    body = OrganizationFactory(name="Top body")
+    division = OrganizationFactory(name="Middle division", parent=body)
+    unit = OrganizationFactory(name="Small unit", parent=division)
+    RoleFactory(organization=unit)
+    OrganizationFactory(name="Unrelated body")
+
+    page = client.get(reverse("people:organization_list")).content.decode()
+
+    assert "Top body" in page and "Middle division" in page and "Small unit" in page
+    assert "Unrelated body" not in page

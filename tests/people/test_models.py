@@ -70,3 +70,12 @@ def test_person_needs_a_family_name():
 
 def test_normalised_names_ignore_case_accents_and_order():
     assert normalise_name("José GARCÍA") == normalise_name("garcia jose")
+
+
+def test_organization_nesting_is_bounded():
+    organization = OrganizationFactory()
+    for _ in range(organization.MAX_DEPTH - 1):
+        organization = OrganizationFactory(parent=organization)
+    too_deep = OrganizationFactory.build(parent=organization)
+    with pytest.raises(ValidationError, match="at most 5 levels"):
+        too_deep.full_clean()

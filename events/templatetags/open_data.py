@@ -1,0 +1,59 @@
+"""
+Structured data for the public pages: the schema.org JSON-LD of an event, person or
+organization, embedded in a `<script type="application/ld+json">` data block.
+
+The tags read only published records, so a staff preview of a draft carries no structured data.
+"""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from events import exports
+from events.models import Event, Role
+
+register = template.Library()
+
+# The escapes of Django's json_script: inside a <script> element, "</script>" or "<!--" in a
+# record's text must not end the element early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def jsonld_script(data):
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )
+
+
+@register.simple_tag
+def event_structured_data(event):
+    if not event.is_published:
+        return ""
+    return jsonld_script(exports.event_jsonld(event))
+
+
+@register.simple_tag
+def person_structured_data(person):
+    roles = (
+        Role.objects.filter(person=person, event__in=Event.objects.published())
+        .select_related("event", "organization__parent")
+        .order_by("-event__start_date", "order")
+    )
+    return jsonld_script(exports.person_jsonld(person, roles))
+
+
+@register.simple_tag
+def organization_structured_data(organization):
+    published = Event.objects.published()
+    children = published.organizations().filter(parent=organization).order_by("name")
+    participations = (
+        organization.event_participations.filter(event__in=published)
+        .select_related("event")
+        .order_by("-event__start_date")
+    )
+    return jsonld_script(exports.organization_jsonld(organization, children, participations))

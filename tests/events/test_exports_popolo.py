@@ -1,0 +1,144 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    EventFactory,
+    EventOrganizationFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PresentationFactory,
+    RoleFactory,
+    SourceFactory,
+)
+from tests.standards import popolo
+
+pytestmark = pytest.mark.django_db
+
+COLLECTIONS = {
+    "persons": "person",
+    "organizations": "organization",
+    "memberships": "membership",
+    "events": "event",
+    "speeches": "speech",
+}
+
+
+def popolo_of(client):
+    response = client.get(reverse("data:popolo"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def schema_errors(data):
+    return {
+        (collection, item.get("id")): errors
+        for collection, schema in COLLECTIONS.items()
+        for item in data[collection]
+        if (errors := popolo.errors(schema, item))
+    }
+
+
+def test_popolo_validator_rejects_an_object_that_breaks_the_schema():
+    assert popolo.errors("event", {"start_date": "9 September 2021"})
+    assert popolo.errors("membership", {"sources": [{"note": "no url"}]})
+    assert popolo.errors("person", {"name": 3})
+
+
+def test_popolo_of_the_shanghai_record_validates_against_the_popolo_schemas(client, shanghai):
+    data = popolo_of(client)
+
+    assert schema_errors(data) == {}
+    assert len(data["persons"]) == 5
+    assert len(data["organizations"]) == 8
+    assert len(data["memberships"]) == 5
+    assert len(data["events"]) == 1 + 4
+    assert len(data["speeches"]) == 4
+
+
+def test_popolo_of_varied_records_validates_and_its_references_resolve(client):
+    event = EventFactory(start_time=datetime.time(9), time_zone="Asia/Shanghai")
+    event.sources.add(SourceFactory(url="https://example.org/report"))
+    EventOrganizationFactory(
+        event=event, organization=OrganizationFactory(parent=OrganizationFactory())
+    )
+    speaker = PersonFactory(honorific="Dr", native_name="王小明", website="https://example.org")
+    RoleFactory(event=event, person=speaker)
+    RoleFactory(event=event, organization=None)
+    PresentationFactory(event=event, speakers=[speaker], start_time=datetime.time(9, 30))
+
+    data = popolo_of(client)
+
+    assert schema_errors(data) == {}
+    ids = {item["id"] for collection in COLLECTIONS for item in data[collection]}
+    references = [
+        item.get(key)
+        for collection in COLLECTIONS
+        for item in data[collection]
+        for key in ("person_id", "organization_id", "parent_id", "event_id", "creator_id")
+        if item.get(key)
+    ]
+    assert references and set(references) <= ids
+    assert data["events"][0]["start_date"] == "2022-03-01T09:00:00+08:00"
+
+
+def test_popolo_memberships_carry_the_title_at_the_time_with_dates(client, shanghai):
+    data = popolo_of(client)
+
+    membership = next(m for m in data["memberships"] if m["person_id"] == "person/zhen-wang")
+
+    assert membership["role"] == "Vice President"
+    assert membership["organization_id"] == "organization/shanghai-academy-of-social-sciences"
+    assert membership["start_date"] == membership["end_date"] == "2021-09-09"
+    assert membership["sources"][0]["url"].endswith(shanghai.get_absolute_url())
+
+
+def test_popolo_events_keep_organizer_parent_and_sources(client, shanghai):
+    data = popolo_of(client)
+    events = {event["id"]: event for event in data["events"]}
+
+    webinar = events["event/advancing-smart-cities-2021-09-09"]
+    keynote = events[
+        "event/advancing-smart-cities-2021-09-09/digital-transformation-and-urban-governance"
+    ]
+
+    assert webinar["organization_id"] == "organization/un-desa"
+    assert webinar["start_date"] == "2021-09-09"
+    assert "More than 200 participants." in webinar["description"]
+    assert "address is not known" in webinar["sources"][0]["note"]
+    assert keynote["parent_id"] == webinar["id"]
+
+
+def test_popolo_organizations_name_their_parent(client, shanghai):
+    data = popolo_of(client)
+    organizations = {org["id"]: org for org in data["organizations"]}
+
+    assert organizations["organization/fudan-igpp"]["parent_id"] == "organization/fudan-university"
+    assert organizations["organization/un-desa"]["parent_id"] is None
+
+
+def test_popolo_leaves_out_drafts_and_their_people(client):
+    published = RoleFactory()
+    draft = RoleFactory(event=EventFactory(draft=True))
+
+    data = popolo_of(client)
+
+    person_ids = {person["id"] for person in data["persons"]}
+    assert f"person/{published.person.slug}" in person_ids
+    assert f"person/{draft.person.slug}" not in person_ids
+    assert f"event/{draft.event.slug}" not in {event["id"] for event in data["events"]}
+
+
+@pytest.mark.parametrize("events", [1, 10])
+def test_popolo_queries_do_not_grow_with_events(client, django_assert_num_queries, events):
+    for _ in range(events):
+        event = EventFactory()
+        RoleFactory(event=event, organization=OrganizationFactory(parent=OrganizationFactory()))
+        PresentationFactory(event=event, speakers=[PersonFactory()])
+
+    # Organizations and their ancestors come from one query, not one per row or level.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("data:popolo"))
+
+    assert len(response.json()["events"]) == 2 * events
