@@ -22,7 +22,13 @@ class SiteSitemap(Sitemap):
 
 class PageSitemap(SiteSitemap):
     def items(self):
-        return ["events:home", "events:list", "people:person_list", "people:organization_list"]
+        return [
+            "events:home",
+            "events:list",
+            "people:person_list",
+            "people:organization_list",
+            "data:index",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -90,6 +90,7 @@ def site(transactional_db, live_server):
         "organization": f"{base}/organizations/un-desa-dpidg/",
         "people": f"{base}/people/",
         "organizations": f"{base}/organizations/",
+        "data": f"{base}/data/",
         "not-found": f"{base}/no-such-page/",
     }
 

@@ -16,6 +16,7 @@ PAGE_TYPES = [
     "organization",
     "people",
     "organizations",
+    "data",
     "not-found",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

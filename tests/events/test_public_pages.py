@@ -425,13 +425,14 @@ def test_sitemap_lists_every_published_page_and_no_draft(client, shanghai):
         "/events/",
         "/people/",
         "/organizations/",
+        "/data/",
         shanghai.get_absolute_url(),
         shanghai.presentations.get(kind="keynote").get_absolute_url(),
         reverse("people:person", args=["yijia-jing"]),
         reverse("people:organization", args=["fudan-university"]),
     ]:
         assert f"<loc>{base}{url}</loc>" in page
-    assert page.count("<loc>") == 4 + 1 + 4 + 5 + 8
+    assert page.count("<loc>") == 5 + 1 + 4 + 5 + 8
     assert "secret-draft" not in page
     assert "secret-person" not in page
 

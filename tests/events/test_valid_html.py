@@ -50,6 +50,7 @@ def test_every_page_type_is_valid_html(client, admin_client, shanghai, settings)
         "organization-parent": (client, reverse("people:organization", args=["un-desa"])),
         "people": (client, reverse("people:person_list")),
         "organizations": (client, reverse("people:organization_list")),
+        "data": (client, reverse("data:index")),
         "not-found": (client, "/no-such-page/"),
     }
     OUT_DIR.mkdir(parents=True, exist_ok=True)
