@@ -1,43 +1,283 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from simple_history.admin import SimpleHistoryAdmin
+
+from people.concurrency import VersionedAdminMixin, VersionedInlineMixin
+from people.history import BaselineHistoryMixin
 
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
 
+# Addresses typed without a scheme are taken as https (Django 6's default, set now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
 
-class RoleInline(admin.TabularInline):
-    model = Role
-    extra = 0
+
+class HistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """A versioned record with its history and its translations side by side."""
+
+    formfield_overrides = URL_FIELDS
+
+    history_list_display = ["version"]
+
+    def prepare_formset(self, formset):
+        make_room_for_new_order(formset)
+
+
+def make_room_for_new_order(formset):
+    """Let editors swap or shift positions that must be unique (the programme, key points).
+
+    Rows whose position changes, or that are deleted, are first moved to positions nobody
+    uses, so saving them one by one never meets the old holder of a position. The formset has
+    already checked that the new positions are unique among themselves.
+    """
+    moving = [
+        form.instance.pk
+        for form in formset.initial_forms
+        if form.instance.pk and ("order" in form.changed_data or formset._should_delete_form(form))
+    ]
+    if not moving or "order" not in {field.name for field in formset.model._meta.fields}:
+        return
+    for offset, pk in enumerate(moving):
+        formset.model._base_manager.filter(pk=pk).update(order=PARKED_ORDER + offset)
+
+
+# Above any real position and within a PositiveSmallIntegerField.
+PARKED_ORDER = 30000
+
+
+class UntranslatedHistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+    formfield_overrides = URL_FIELDS
+    history_list_display = ["version"]
 
 
 class EventOrganizationInline(admin.TabularInline):
     model = EventOrganization
     extra = 0
+    fields = ["order", "organization", "part", "source", "quote"]
+    autocomplete_fields = ["organization", "source"]
+    ordering = ["order", "pk"]
+    verbose_name_plural = _("Organizations and their part (host, collaborator…)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event", "organization")
+
+
+class RoleInline(TranslationStackedInline):
+    model = Role
+    extra = 0
+    fields = [("order", "kind"), "person", "position_title", "organization", "source", "quote"]
+    autocomplete_fields = ["person", "organization", "source"]
+    ordering = ["order", "pk"]
+    verbose_name_plural = _("Roles: who took part, with their title at the time")
+
+    def get_queryset(self, request):
+        # Each row's heading is the role's __str__, which names its person and event.
+        return super().get_queryset(request).select_related("event", "person")
+
+
+class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
+    formfield_overrides = URL_FIELDS
+    model = Presentation
+    extra = 0
+    fields = [
+        ("order", "kind"),
+        "title",
+        "slug",
+        "speakers",
+        ("start_time", "end_time"),
+        "summary",
+        ("source", "quote"),
+        ("qa_followed", "qa_quote"),
+        "material_url",
+    ]
+    autocomplete_fields = ["speakers", "source"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["order"]
+    show_change_link = True
+    verbose_name_plural = _("Programme (key points are edited on each presentation's page)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
 
 
 class CitationInline(admin.TabularInline):
     model = Citation
     extra = 0
+    fields = ["fact", "source", "quote"]
+    autocomplete_fields = ["source"]
+    verbose_name_plural = _("Evidence for facts of the event itself (date, counts, audience…)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "start_date", "kind", "status"]
-    list_filter = ["status", "kind"]
-    search_fields = ["title"]
+class EventAdmin(HistoryAdmin):
+    list_display = ["title", "start_date", "kind", "status_label", "published_at", "updated_at"]
+    list_filter = ["status", "kind", "attendance_mode", "topics"]
+    search_fields = ["title_en", "title_zh_hans", "slug", "description_en"]
+    date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [EventOrganizationInline, RoleInline, CitationInline]
+    autocomplete_fields = ["topics", "sources"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    inlines = [EventOrganizationInline, RoleInline, PresentationInline, CitationInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind"]}),
+        (
+            _("When"),
+            {"fields": [("start_date", "end_date"), ("start_time", "end_time"), "time_zone"]},
+        ),
+        (_("Where and how"), {"fields": ["attendance_mode", "location", "language"]}),
+        (_("About"), {"fields": ["description", "topics"]}),
+        (
+            _("Who attended"),
+            {
+                "fields": [
+                    ("participant_count_qualifier", "participant_count"),
+                    "audience",
+                    "speaker_count",
+                ]
+            },
+        ),
+        (_("Sources of this record"), {"fields": ["sources"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("events.publish_event")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            return [*fields, "status"]
+        return fields
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, event):
+        css = "published" if event.is_published else "draft"
+        return format_html(
+            '<strong class="event-status-{}">{}</strong>', css, event.get_status_display()
+        )
+
+    @admin.action(description=_("Publish the selected events"), permissions=["publish"])
+    def publish(self, request, queryset):
+        changed = self._set_status(request, queryset, Event.Status.PUBLISHED)
+        self.message_user(
+            request,
+            ngettext("%(count)d event published.", "%(count)d events published.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish the selected events (back to draft)"), permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        changed = self._set_status(request, queryset, Event.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d event is a draft again.", "%(count)d events are drafts again.", changed
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    def _set_status(self, request, queryset, status):
+        changed = 0
+        for event in queryset.exclude(status=status).select_for_update():
+            event.status = status
+            if status == Event.Status.PUBLISHED and event.published_at is None:
+                event.published_at = timezone.now()
+            # A status change is a change: an editor with the form open must reload.
+            event.version += 1
+            event._change_reason = _("Published") if event.is_published else _("Unpublished")
+            event.save()
+            changed += 1
+        return changed
 
 
-class KeyPointInline(admin.TabularInline):
+class KeyPointInline(TranslationTabularInline):
     model = KeyPoint
     extra = 0
+    fields = ["order", "text", "source", "quote"]
+    autocomplete_fields = ["source"]
+    ordering = ["order"]
 
 
 @admin.register(Presentation)
-class PresentationAdmin(admin.ModelAdmin):
-    list_display = ["title", "event", "order", "kind"]
-    search_fields = ["title"]
+class PresentationAdmin(HistoryAdmin):
+    list_display = ["title", "event", "order", "kind", "speaker_names"]
+    list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
+    list_select_related = ["event"]
+    autocomplete_fields = ["event", "speakers", "source"]
+    prepopulated_fields = {"slug": ["title"]}
     inlines = [KeyPointInline]
+    fieldsets = [
+        (None, {"fields": ["event", ("order", "kind"), "title", "slug", "speakers"]}),
+        (_("When"), {"fields": [("start_time", "end_time")]}),
+        (_("What was said"), {"fields": ["summary", ("qa_followed", "qa_quote")]}),
+        (_("Evidence"), {"fields": ["source", "quote"], "description": EVIDENCE_HELP}),
+        (_("Material"), {"fields": ["material_url", "material_file"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("speakers")
+
+    @admin.display(description=_("speakers"))
+    def speaker_names(self, presentation):
+        return ", ".join(person.name for person in presentation.speakers.all())
 
 
-admin.site.register(Source)
-admin.site.register(Topic)
+@admin.register(Source)
+class SourceAdmin(UntranslatedHistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
+    list_filter = ["publisher", "published_on"]
+    search_fields = ["title", "publisher", "url", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "publisher", "url"]}),
+        (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
+        (_("Content"), {"fields": ["text", "notes"]}),
+    ]
+
+
+@admin.register(Topic)
+class TopicAdmin(HistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name_en", "name_zh_hans", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug"]
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    """Roles are edited on their event's page; this list is for finding who did what."""
+
+    list_display = ["person", "kind", "event", "position_title", "organization"]
+    list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "person__family_name",
+        "person__given_name",
+        "position_title_en",
+        "event__title_en",
+        "organization__name_en",
+    ]
+    list_select_related = ["person", "event", "organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -26,6 +26,7 @@ def validate_time_zone(value):
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = SlugQuerySet.as_manager()
 
@@ -61,6 +62,7 @@ class Source(models.Model):
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("What is known, or not known, about this source.")
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = SlugQuerySet.as_manager()
 
@@ -296,6 +298,7 @@ class Event(models.Model):
         ordering = ["-start_date", "title"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish and unpublish events"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
@@ -575,6 +578,7 @@ class Presentation(Cited):
     )
     material_file = models.FileField(_("material (file)"), upload_to="materials/", blank=True)
     material_url = models.URLField(_("material (video or page)"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = PresentationQuerySet.as_manager()
 

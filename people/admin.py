@@ -1,17 +1,226 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import models, transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from .concurrency import VersionedAdminMixin, VersionedForm
+from .history import BaselineHistoryMixin
+from .images import PictureField
+from .merging import MergeError, merge
 from .models import Organization, Person
+
+DUPLICATE_FIELD = "not_a_duplicate"
+
+
+class DuplicateWarningForm(VersionedForm):
+    """On adding, warns when the name matches an existing record; the editor may confirm."""
+
+    not_a_duplicate = forms.BooleanField(
+        label=_("This is not one of the records listed above"),
+        required=False,
+        help_text=_("Tick only after checking that the existing record is someone else."),
+    )
+
+    def probe(self):
+        """An unsaved record with the submitted name, to compare with the stored ones."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk or cleaned_data.get(DUPLICATE_FIELD) or self.errors:
+            return cleaned_data
+        namesakes = self.probe().namesakes()
+        if namesakes:
+            opts = self._meta.model._meta
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[r.pk]), r)
+                    for r in namesakes
+                ),
+            )
+            raise forms.ValidationError(
+                format_html(
+                    "{} {}. {}",
+                    _("A record with this name already exists:"),
+                    links,
+                    _("Open it instead, or tick the box below if this is a different one."),
+                ),
+                code="possible_duplicate",
+            )
+        return cleaned_data
+
+
+class PersonForm(DuplicateWarningForm):
+    portrait = PictureField(
+        label=_("portrait"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP, at most 5 MB. Metadata such as camera and location is removed "
+            "and smaller copies are made for the pages. Only use a photo you may publish."
+        ),
+    )
+
+    def probe(self):
+        data = self.cleaned_data
+        return Person(
+            given_name=data.get("given_name", ""),
+            family_name=data.get("family_name", ""),
+            name_order=data.get("name_order") or Person.NameOrder.GIVEN_FIRST,
+        )
+
+
+class OrganizationForm(DuplicateWarningForm):
+    logo = PictureField(
+        label=_("logo"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP (not SVG), at most 5 MB. Metadata is removed and smaller copies "
+            "are made for the pages."
+        ),
+    )
+
+    def probe(self):
+        data = self.cleaned_data
+        return Organization(
+            name=data.get("name_en") or data.get("name") or "",
+            short_name=data.get("short_name_en") or data.get("short_name") or "",
+        )
+
+
+class RecordAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """Admin of a person or organization: versioned, with history, translations side by
+    side, a duplicate warning on adding and a merge action."""
+
+    actions = ["merge_duplicates"]
+    # Addresses typed without a scheme are taken as https (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    history_list_display = ["version"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], DUPLICATE_FIELD]}), *rest]
+
+    @admin.action(
+        description=_("Merge the selected duplicates into one record"),
+        permissions=["change", "delete"],
+    )
+    def merge_duplicates(self, request, queryset):
+        records = list(queryset)
+        opts = self.model._meta
+        if len(records) < 2:
+            self.message_user(request, _("Select at least two records to merge."), messages.WARNING)
+            return None
+        kept = next((r for r in records if str(r.pk) == request.POST.get("kept")), None)
+        if request.POST.get("confirm") == "yes" and kept is not None:
+            try:
+                with transaction.atomic():
+                    moved = sum(merge(kept, other) for other in records if other.pk != kept.pk)
+            except MergeError as error:
+                self.message_user(
+                    request, _("Nothing was merged. %(reason)s") % {"reason": error}, messages.ERROR
+                )
+                return None
+            self.message_user(
+                request,
+                ngettext(
+                    "Merged into “%(kept)s”: %(count)d link moved and the duplicates deleted.",
+                    "Merged into “%(kept)s”: %(count)d links moved and the duplicates deleted.",
+                    moved,
+                )
+                % {"kept": kept, "count": moved},
+                messages.SUCCESS,
+            )
+            return redirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[kept.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge duplicates"),
+            "opts": opts,
+            "records": [(record, linked_rows(record)) for record in records],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "merge_duplicates",
+        }
+        return TemplateResponse(request, "admin/people/merge_confirmation.html", context)
+
+
+def linked_rows(record):
+    """How many rows of any app point at this record: what a merge would move."""
+    total = 0
+    for relation in record._meta.related_objects:
+        if relation.many_to_many:
+            if not relation.through._meta.auto_created:
+                continue  # counted through its own foreign key
+            total += relation.through._base_manager.filter(
+                **{relation.field.m2m_reverse_field_name(): record}
+            ).count()
+        else:
+            total += relation.related_model._base_manager.filter(
+                **{relation.field.name: record}
+            ).count()
+    return total
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "parent"]
-    search_fields = ["name", "short_name"]
+class OrganizationAdmin(RecordAdmin):
+    form = OrganizationForm
+    list_display = ["name", "short_name", "kind", "parent", "country", "updated_at"]
+    list_filter = ["kind", "country", ("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "parent", "country"]}),
+        (_("On the page"), {"fields": ["website", "logo"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["family_name", "given_name", "honorific"]
-    search_fields = ["family_name", "given_name", "native_name"]
+class PersonAdmin(RecordAdmin):
+    form = PersonForm
+    list_display = ["sort_name", "honorific", "native_name", "has_portrait", "updated_at"]
+    list_filter = ["name_order", ("portrait", admin.EmptyFieldListFilter)]
+    search_fields = ["family_name", "given_name", "native_name", "slug"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (
+            _("Name, as the source writes it"),
+            {
+                "fields": [
+                    "honorific",
+                    "given_name",
+                    "family_name",
+                    "name_order",
+                    "native_name",
+                    "slug",
+                ]
+            },
+        ),
+        (_("On the page"), {"fields": ["biography", "website", "portrait"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("name"), ordering="family_name")
+    def sort_name(self, person):
+        return person.sort_name
+
+    @admin.display(description=_("portrait"), boolean=True)
+    def has_portrait(self, person):
+        return bool(person.portrait)

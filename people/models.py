@@ -16,6 +16,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import images
+
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 country code in capitals, such as CN or US.")
 )
@@ -70,6 +72,7 @@ class Organization(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -100,10 +103,29 @@ class Organization(models.Model):
         # The check constraint only stops direct self-reference; longer cycles are stopped here
         # so that no code path (admin, import, shell) can make the tree loop.
         self.validate_parent()
+        new_logo = self.logo and not self.logo._committed
         super().save(*args, **kwargs)
+        if new_logo:
+            images.save_renditions(self.logo)
 
     def get_absolute_url(self):
         return reverse("people:organization", kwargs={"slug": self.slug})
+
+    def namesakes(self):
+        """Other organizations whose name or short name reads the same as this one's,
+        ignoring case, accents and word order: likely duplicates."""
+        wanted = {normalise_name(value) for value in [self.name, self.short_name] if value}
+        others = Organization.objects.exclude(pk=self.pk)
+        return [
+            other
+            for other in others
+            if wanted & {normalise_name(v) for v in [other.name, other.short_name] if v}
+        ]
+
+    @property
+    def logo_srcset(self):
+        """``srcset`` of the logo's renditions, for ``<img srcset>``; empty without a logo."""
+        return images.srcset(self.logo)
 
     def natural_key(self):
         return (self.slug,)
@@ -199,6 +221,7 @@ class Person(models.Model):
     biography = models.TextField(_("short biography"), blank=True)
     portrait = models.ImageField(_("portrait"), upload_to="portraits/", blank=True)
     website = models.URLField(_("website"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -220,8 +243,28 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        new_portrait = self.portrait and not self.portrait._committed
+        super().save(*args, **kwargs)
+        if new_portrait:
+            images.save_renditions(self.portrait)
+
     def get_absolute_url(self):
         return reverse("people:person", kwargs={"slug": self.slug})
+
+    def namesakes(self):
+        """Other people whose name reads the same, ignoring case, accents and name order:
+        likely duplicates."""
+        wanted = normalise_name(self.name)
+        others = Person.objects.exclude(pk=self.pk).only(
+            "given_name", "family_name", "name_order", "slug"
+        )
+        return [other for other in others if normalise_name(other.name) == wanted]
+
+    @property
+    def portrait_srcset(self):
+        """``srcset`` of the portrait's renditions, for ``<img srcset>``; empty without one."""
+        return images.srcset(self.portrait)
 
     def natural_key(self):
         return (self.slug,)

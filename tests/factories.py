@@ -123,3 +123,12 @@ class CitationFactory(factory.django.DjangoModelFactory):
     fact = Citation.Fact.PARTICIPANTS
     source = factory.SubFactory(SourceFactory)
     quote = "More than 50 people attended."
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"editor{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "people",
     "events",
+    # Editors' admin: per-record history (who, when, what changed).
+    "simple_history",
 ]
 # Open data: the read-only JSON API and its OpenAPI document.
 INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Editors' admin: records who made each change, inlines included.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "webinar.urls"
@@ -144,6 +148,10 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EVENTS_PER_PAGE = 20
+
+# Editors' admin. Older versions can be viewed but not restored from the history page:
+# a restore would bypass the check that refuses a save over someone else's change.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,
