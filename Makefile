@@ -85,3 +85,7 @@ bench: install $(BENCH_STAMP)
 # Two app servers, one PostgreSQL, one Redis: an edit through one shows on the other at once.
 stateless: install
 	$(BIN)/python bench/stateless.py
+# Public site: Lighthouse scores of the event page (by hand; not part of CI).
+.PHONY: lighthouse
+lighthouse:
+	bash .ci/lighthouse

@@ -129,6 +129,33 @@ class EventQuerySet(models.QuerySet):
         """The only definition of what the public may see; every public view starts here."""
         return self.filter(status=Event.Status.PUBLISHED)
 
+    def search(self, query):
+        """Events whose title, description, presentation titles, people's names or
+        organization names contain every word of the query (case-insensitive).
+
+        A plain `icontains` search, kept in this one method so that a full-text search can
+        replace it without touching views."""
+        words = query.split()[:10]
+        queryset = self
+        for word in words:
+            people = Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
+            organizations = Q(organization__name__icontains=word) | Q(
+                organization__short_name__icontains=word
+            )
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Exists(Presentation.objects.filter(event=OuterRef("pk"), title__icontains=word))
+                | Exists(Role.objects.filter(people | organizations, event=OuterRef("pk")))
+                | Exists(
+                    Presentation.speakers.through.objects.filter(
+                        people, presentation__event=OuterRef("pk")
+                    )
+                )
+                | Exists(EventOrganization.objects.filter(organizations, event=OuterRef("pk")))
+            )
+        return queryset
+
     def visible_to(self, user):
         """Staff may preview drafts at their public address; everyone else sees published."""
         if user.is_authenticated and user.is_staff:

@@ -9,7 +9,8 @@ from .feeds import LatestEventsFeed
 app_name = "events"
 
 urlpatterns = [
-    path("", views.EventListView.as_view(), name="list"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("events/", views.EventListView.as_view(), name="list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path(
         "events/<slug:event_slug>/<slug:slug>/",

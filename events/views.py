@@ -1,22 +1,77 @@
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.templatetags.static import static
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from .models import Event, EventOrganization, Presentation, Role
+from people.models import Organization
+
+from .forms import EventFilterForm
+from .models import Event, EventOrganization, Presentation, Role, Topic
+
+
+def listing_participations():
+    return Prefetch(
+        "participations",
+        queryset=EventOrganization.objects.select_related("organization"),
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "events/home.html"
+    latest_count = 5
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Event.objects.published()
+        context["event_count"] = published.count()
+        context["person_count"] = published.people().count()
+        context["organization_count"] = published.organizations().count()
+        context["latest_events"] = published.prefetch_related(listing_participations())[
+            : self.latest_count
+        ]
+        return context
 
 
 class EventListView(ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
-    paginate_by = 20
+    paginate_by = settings.EVENTS_PER_PAGE
 
     def get_queryset(self):
-        return Event.objects.published().prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=EventOrganization.objects.select_related("organization"),
-            )
+        published = Event.objects.published()
+        self.form = EventFilterForm(
+            self.request.GET or None,
+            years=[day.year for day in published.dates("start_date", "year", order="DESC")],
+            organizations=Organization.objects.filter(
+                Exists(
+                    EventOrganization.objects.filter(
+                        event__in=published, organization=OuterRef("pk")
+                    )
+                )
+            ).order_by("name"),
+            topics=Topic.objects.filter(
+                Exists(
+                    Event.topics.through.objects.filter(event__in=published, topic=OuterRef("pk"))
+                )
+            ),
         )
+        if self.form.is_bound and not self.form.is_valid():
+            return published.none()
+        if self.form.is_bound:
+            published = self.form.filter(published)
+        return published.prefetch_related(listing_participations())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        context["applied_filters"] = self.form.applied()
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.form.errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
 
 
 class EventDetailView(DetailView):
@@ -43,6 +98,26 @@ class EventDetailView(DetailView):
             "sources",
             "topics",
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        # Evidence for the event's own facts, looked up by fact in the template.
+        context["link_sources"] = True
+        context["evidence"] = {citation.fact: citation for citation in event.citations.all()}
+        roles = event.roles.all()
+        speakers = {
+            speaker.pk
+            for presentation in event.presentations.all()
+            for speaker in presentation.speakers.all()
+        }
+        context["named_count"] = len({role.person_id for role in roles} | speakers)
+        context["hosts"] = [p for p in event.participations.all() if p.part in HOST_PARTS]
+        context["partners"] = [p for p in event.participations.all() if p.part not in HOST_PARTS]
+        return context
+
+
+HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 
 class PresentationDetailView(DetailView):
@@ -72,7 +147,7 @@ class PersonDetailView(DetailView):
         published = Event.objects.published()
         context["roles"] = (
             Role.objects.filter(person=self.object, event__in=published)
-            .select_related("event", "organization__parent")
+            .select_related("event", "organization__parent", "source")
             .order_by("-event__start_date", "order")
         )
         context["presentations"] = (
@@ -88,13 +163,15 @@ class OrganizationDetailView(DetailView):
     context_object_name = "organization"
 
     def get_queryset(self):
-        return Event.objects.published().organizations().select_related("parent__parent")
+        # Worked out once: the sub-units listed below come from the same visible set.
+        self.visible = Event.objects.published().organizations()
+        return self.visible.select_related("parent__parent__parent__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
-        visible = Event.objects.published().organizations()
-        context["children"] = visible.filter(parent=self.object)
+        context["breadcrumb"] = list(reversed(self.object.ancestors()))
+        context["children"] = self.visible.filter(parent=self.object).order_by("name")
         context["participations"] = (
             self.object.event_participations.filter(event__in=published)
             .select_related("event")
@@ -114,7 +191,7 @@ class PersonListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().people().order_by("family_name", "given_name")
+        return Event.objects.published().people().order_by("family_name", "given_name", "slug")
 
 
 class OrganizationListView(ListView):
@@ -123,4 +200,13 @@ class OrganizationListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().organizations().order_by("name")
+        return Event.objects.published().organizations().select_related("parent").order_by("name")
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static file."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")

@@ -1,5 +1,7 @@
 """What a reader sees on the public pages."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -16,6 +18,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def visible_text(html):
+    """The page's words as a reader meets them: tags dropped, white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def test_shanghai_page_shows_every_fact_of_the_source(client, shanghai):
     response = client.get(shanghai.get_absolute_url())
     page = response.content.decode()
@@ -30,18 +37,20 @@ def test_shanghai_page_shows_every_fact_of_the_source(client, shanghai):
     assert "United Nations Department of Economic and Social Affairs (UN DESA)" in page
     assert "Shanghai Academy of Social Sciences" in page
     assert "Shanghai Big Data Center" in page
+    text = visible_text(page)
     assert (
-        "Adriana Alberti</a>, Chief of Programme Management and Capacity Building Unit, "
-        "Division for Public Institutions and Digital Government, UN DESA" in page
+        "Chair Adriana Alberti Chief of Programme Management and Capacity Building Unit, "
+        "Division for Public Institutions and Digital Government, UN DESA" in text
     )
     assert (
-        "Elliott Harris</a>, Assistant Secretary General for Economic Development and Chief "
-        "Economist, UN DESA" in page
+        "Opening remarks Elliott Harris Assistant Secretary General for Economic Development "
+        "and Chief Economist, UN DESA" in text
     )
-    assert "Zongyao Zhu</a>, Deputy Director, General Office of Shanghai Municipal Government" in (
-        page
+    assert (
+        "Opening remarks Zongyao Zhu Deputy Director, General Office of Shanghai Municipal "
+        "Government" in text
     )
-    assert "Zhen Wang</a>, Vice President, Shanghai Academy of Social Sciences" in page
+    assert "Opening remarks Zhen Wang Vice President, Shanghai Academy of Social Sciences" in text
     assert (
         "Digital Transformation and Urban Governance: A Case Study of "
         "&#x27;Government Online-Offline Shanghai&#x27;" in page
@@ -157,7 +166,7 @@ def test_event_list_queries_do_not_grow_with_events(client, django_assert_num_qu
     for _ in range(events):
         EventOrganizationFactory()
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(6):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
 

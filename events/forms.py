@@ -1,0 +1,62 @@
+"""The event list's filters and search, read from the query string (GET, so they work without
+JavaScript and every filtered list has an address that can be shared)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, EventOrganization
+
+
+class EventFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False, strip=True)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    mode = forms.ChoiceField(label=_("Attendance"), required=False)
+    organization = forms.ChoiceField(label=_("Organization"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args, years=(), organizations=(), topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("Any"))]
+        self.fields["year"].choices = any_choice + [(year, year) for year in years]
+        self.fields["kind"].choices = any_choice + list(Event.Kind.choices)
+        self.fields["mode"].choices = any_choice + list(Event.AttendanceMode.choices)
+        self.fields["organization"].choices = any_choice + [
+            (organization.slug, organization.label) for organization in organizations
+        ]
+        self.fields["topic"].choices = any_choice + [(topic.slug, topic.name) for topic in topics]
+
+    def filter(self, queryset):
+        """The events that match the cleaned filters; call only on a valid form."""
+        data = self.cleaned_data
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("year"):
+            queryset = queryset.filter(start_date__year=data["year"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("mode"):
+            queryset = queryset.filter(attendance_mode=data["mode"])
+        if data.get("organization"):
+            hosting = EventOrganization.objects.filter(organization__slug=data["organization"])
+            queryset = queryset.filter(pk__in=hosting.values("event"))
+        if data.get("topic"):
+            queryset = queryset.filter(topics__slug=data["topic"])
+        return queryset
+
+    def applied(self):
+        """(label, shown value, query string without this filter) for each applied filter,
+        so the page can say what is applied and offer to remove each one."""
+        if not self.is_valid():
+            return []
+        result = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            shown = value if name == "q" else dict(field.choices).get(value, value)
+            remaining = self.data.copy()
+            remaining.pop(name, None)
+            remaining.pop("page", None)
+            result.append((field.label, shown, remaining.urlencode()))
+        return result
