@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from people.concurrency import VersionedAdminMixin, VersionedInlineMixin
 from people.history import BaselineHistoryMixin
 
+from .materials import MaterialField
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
 
 # Addresses typed without a scheme are taken as https (Django 6's default, set now).
@@ -224,6 +225,17 @@ class PresentationAdmin(HistoryAdmin):
     autocomplete_fields = ["event", "speakers", "source"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [KeyPointInline]
+    # Material files are checked by content and renamed (events/materials.py).
+    formfield_overrides = {
+        **URL_FIELDS,
+        models.FileField: {
+            "form_class": MaterialField,
+            "help_text": _(
+                "PDF, Word (.docx) or PowerPoint (.pptx), at most 25 MB, without macros or "
+                "scripts. The file is stored under a new name."
+            ),
+        },
+    }
     fieldsets = [
         (None, {"fields": ["event", ("order", "kind"), "title", "slug", "speakers"]}),
         (_("When"), {"fields": [("start_time", "end_time")]}),

@@ -720,10 +720,24 @@ def csv_rows(table):
     raise ValueError(f"Unknown table {table!r}")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
+# injection"): an editor's text such as "=HYPERLINK(…)" or "@SUM(…)" would run on a reader's
+# computer. Such text cells get a leading apostrophe, which spreadsheets show as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that no spreadsheet evaluates: text starting like a formula is prefixed
+    with an apostrophe; numbers are written as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(table):
     """UTF-8 with a byte-order mark, so spreadsheets open Chinese names correctly."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerows(csv_rows(table))
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in csv_rows(table))
     return buffer.getvalue()

@@ -92,3 +92,34 @@ def test_roles_csv_queries_do_not_grow_with_roles(client, django_assert_num_quer
         response = client.get(reverse("data:roles_csv"))
 
     assert response.content.count(b"\n") == roles + 1
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_text_that_starts_like_a_formula_is_kept_as_text(client, start):
+    title = f'{start}HYPERLINK("http://attacker.example/","Click")'
+    RoleFactory(
+        event=EventFactory(title=title),
+        person=PersonFactory(family_name=f"{start}cmd|' /C calc'!A0"),
+        organization=OrganizationFactory(name=f"{start}1+1"),
+        position_title=f"{start}SUM(A1:A9)",
+    )
+
+    events = read_csv(client, "events")
+    people = read_csv(client, "people")
+    organizations = read_csv(client, "organizations")
+    roles = read_csv(client, "roles")
+
+    # The apostrophe makes a spreadsheet show the cell as text; the words stay whole.
+    assert events[0]["title"] == "'" + title
+    assert people[0]["family_name"] == f"'{start}cmd|' /C calc'!A0"
+    assert f"'{start}1+1" in {row["name"] for row in organizations}
+    assert roles[0]["position_title"] == f"'{start}SUM(A1:A9)"
+    assert roles[0]["organization_name"] == f"'{start}1+1"
+
+
+def test_csv_numbers_and_ordinary_text_are_not_escaped(client, shanghai):
+    (row,) = read_csv(client, "events")
+
+    assert row["participant_count"] == "200"
+    assert not row["title"].startswith("'")
+    assert not any(value.startswith("'") for value in row.values())
