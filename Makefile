@@ -82,6 +82,13 @@ bench: install $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
+# Public pages under 32 connections for 60 s while an editor saves through the admin
+# (bench/load_under_edit.py; LOAD_DATABASE_URL, LOAD_EVENTS, LOAD_PORT… from the environment).
+.PHONY: bench-edit
+bench-edit: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/load_under_edit.py
+
 # Two app servers, one PostgreSQL, one Redis: an edit through one shows on the other at once.
 stateless: install
 	$(BIN)/python bench/stateless.py

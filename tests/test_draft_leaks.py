@@ -1,19 +1,37 @@
 """
-A draft event, with a person, an organization, a topic and a presentation known only from it,
-appears nowhere the public can reach: every public URL pattern (found from the resolver by
-tests/urlwalk.py, so pages, feeds, sitemaps, exports and APIs added later are walked too),
-page 2 of every list, and the draft's own addresses. Staff can still preview it.
+A draft event, with a person, an organization, a topic, a source and a presentation known only
+from it, appears nowhere the public can reach:
+
+- every public URL pattern (found from the resolver by tests/urlwalk.py, so pages, feeds,
+  sitemaps, exports and API lists and details added later are walked too) and page 2 of each;
+- every one of them again with the draft's words as the search (`q`) and the draft's own
+  filter values (its topic, organization, year, kind, event slug) as filters;
+- every public pattern that takes a slug, with each of the draft's slugs: always 404;
+- the public pages and API details of a person and an organization that are in a published
+  event AND in the draft: the draft's role, presentation and participation are not shown.
+
+Staff can preview the draft, and a staff visit never makes it visible to a later anonymous
+request (what a page cache keyed without the user would do). Addresses come from reverse()
+and the resolver, never written by hand, so language prefixes and new pages are covered.
 """
 
-import pytest
+import itertools
+from urllib.parse import unquote_plus, urlencode
 
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, resolve, reverse
+
+from events.models import EventOrganization, Role
 from tests.factories import (
+    CitationFactory,
     EventFactory,
     EventOrganizationFactory,
     OrganizationFactory,
     PersonFactory,
     PresentationFactory,
     RoleFactory,
+    SourceFactory,
     TopicFactory,
 )
 from tests.urlwalk import public_urls
@@ -27,8 +45,19 @@ DRAFT_WORDS = {
     "organization": "Institute of Quorvane Studies",
     "presentation": "Nimbrel findings before release",
     "topic": "Tessarine policy",
+    "source": "Lumenfall confidential dossier",
+    "role title": "Provost of Embargoed Studies",
 }
-DRAFT_SLUGS = ["quillwort-summit", "vexelmoor", "quorvane-institute", "nimbrel-findings"]
+DRAFT_SLUGS = {
+    "event": "quillwort-summit",
+    "person": "vexelmoor",
+    "organization": "quorvane-institute",
+    "presentation": "nimbrel-findings",
+    "topic": "tessarine-policy",
+    "source": "lumenfall-dossier",
+}
+DRAFT_YEAR = 2031
+DRAFT_KIND = "forum"
 
 
 @pytest.fixture
@@ -36,25 +65,67 @@ def walked_urls(shanghai):
     """Public URLs computed from published data only, before the draft exists."""
     urls, unfilled = public_urls()
     assert unfilled == []
-    return [u.url for u in urls]
+    return list(dict.fromkeys(u.url for u in urls))
 
 
 @pytest.fixture
-def draft(walked_urls):
-    event = EventFactory(draft=True, title=DRAFT_WORDS["event title"], slug="quillwort-summit")
-    person = PersonFactory(given_name="Oriel", family_name=DRAFT_WORDS["person"], slug="vexelmoor")
-    organization = OrganizationFactory(name=DRAFT_WORDS["organization"], slug="quorvane-institute")
+def slug_patterns(shanghai):
+    """(URL name, kwargs) of every public pattern that names a record by slug."""
+    urls, _ = public_urls()
+    return [(u.name, resolve(u.url.split("?")[0]).kwargs) for u in urls if resolve(u.url).kwargs]
+
+
+@pytest.fixture
+def draft(walked_urls, shanghai):
+    source = SourceFactory(title=DRAFT_WORDS["source"], slug=DRAFT_SLUGS["source"])
+    event = EventFactory(
+        draft=True,
+        title=DRAFT_WORDS["event title"],
+        slug=DRAFT_SLUGS["event"],
+        kind=DRAFT_KIND,
+        start_date=f"{DRAFT_YEAR}-05-04",
+        end_date=f"{DRAFT_YEAR}-05-04",
+        description="Nothing about this may be public before release.",
+    )
+    event.sources.add(source)
+    CitationFactory(event=event, source=source, quote=source.text.split(".")[0] + ".")
+    person = PersonFactory(
+        given_name="Oriel", family_name=DRAFT_WORDS["person"], slug=DRAFT_SLUGS["person"]
+    )
+    organization = OrganizationFactory(
+        name=DRAFT_WORDS["organization"], slug=DRAFT_SLUGS["organization"]
+    )
     RoleFactory(event=event, person=person, organization=organization)
     EventOrganizationFactory(event=event, organization=organization)
     presentation = PresentationFactory(
         event=event,
         title=DRAFT_WORDS["presentation"],
-        slug="nimbrel-findings",
+        slug=DRAFT_SLUGS["presentation"],
         speakers=[person],
     )
-    event.topics.add(TopicFactory(name=DRAFT_WORDS["topic"], slug="tessarine-policy"))
+    event.topics.add(TopicFactory(name=DRAFT_WORDS["topic"], slug=DRAFT_SLUGS["topic"]))
+
+    # Someone from the published Shanghai record also takes part in the draft, with a title
+    # and a talk that must stay unpublished; the Shanghai host co-hosts it.
+    shared_role = shanghai.roles.select_related("person", "organization").first()
+    shared_person = shared_role.person
+    shared_organization = shanghai.participations.first().organization
+    RoleFactory(
+        event=event,
+        person=shared_person,
+        organization=shared_organization,
+        kind=Role.Kind.CHAIR,
+        position_title=DRAFT_WORDS["role title"],
+    )
+    presentation.speakers.add(shared_person)
+    EventOrganizationFactory(
+        event=event, organization=shared_organization, part=EventOrganization.Part.CO_HOST
+    )
     return {
         "event": event,
+        "presentation": presentation,
+        "shared person": shared_person,
+        "shared organization": shared_organization,
         "own urls": [
             event.get_absolute_url(),
             presentation.get_absolute_url(),
@@ -64,22 +135,61 @@ def draft(walked_urls):
     }
 
 
-def assert_no_draft_words(response, url, *, slugs=True):
+def searches_and_filters():
+    """Query strings a reader could try to find the draft with: each of its words as a
+    search, and each of its own filter values, alone."""
+    queries = [{"q": word} for word in DRAFT_WORDS.values()]
+    queries.append({"q": DRAFT_WORDS["event title"].split()[0]})
+    queries += [
+        {"topic": DRAFT_SLUGS["topic"]},
+        {"organization": DRAFT_SLUGS["organization"]},
+        {"year": DRAFT_YEAR},
+        {"kind": DRAFT_KIND},
+        {"event": DRAFT_SLUGS["event"]},
+        {"year": DRAFT_YEAR, "kind": DRAFT_KIND, "topic": DRAFT_SLUGS["topic"]},
+    ]
+    return [urlencode(query) for query in queries]
+
+
+def with_query(url, query):
+    return url + ("&" if "?" in url else "?") + query
+
+
+def assert_no_draft_words(response, url, *, slugs=True, asked=""):
+    """No word or slug of the draft in the answer, except what the reader typed themselves
+    (a search box may show the search back)."""
     body = response.content.decode("utf-8", errors="replace")
+    asked = unquote_plus(asked).lower()
     for what, word in DRAFT_WORDS.items():
+        if word.lower() in asked:
+            continue
         assert word not in body, f"draft {what} leaks at {url}"
     if slugs:
-        for slug in DRAFT_SLUGS:
-            assert slug not in body, f"draft slug {slug} leaks at {url}"
+        for what, slug in DRAFT_SLUGS.items():
+            if slug in asked:
+                continue
+            assert slug not in body, f"draft {what} slug {slug} leaks at {url}"
+
+
+def every_public_request(walked_urls, queries=None):
+    """Each walked URL and its page 2; and each search and filter of the draft on every URL
+    that is not one record's own (lists, searches, feeds, exports and API lists)."""
+    queries = searches_and_filters() if queries is None else queries
+    for url in walked_urls:
+        yield url, ""
+        yield with_query(url, "page=2"), ""
+        if resolve(url.split("?")[0]).kwargs:
+            continue
+        for query in queries:
+            yield with_query(url, query), query
 
 
 def test_draft_appears_on_no_public_url(draft, walked_urls, client):
-    for url in walked_urls:
-        for page in (url, url + ("&" if "?" in url else "?") + "page=2"):
-            response = client.get(page)
+    for url, asked in every_public_request(walked_urls):
+        response = client.get(url)
 
-            assert response.status_code < 500, page
-            assert_no_draft_words(response, page)
+        assert response.status_code < 500, url
+        assert_no_draft_words(response, url, asked=asked)
 
 
 def test_draft_own_addresses_answer_404_to_the_public(draft, client):
@@ -91,19 +201,121 @@ def test_draft_own_addresses_answer_404_to_the_public(draft, client):
         assert_no_draft_words(response, url, slugs=False)
 
 
-def test_draft_event_is_previewed_by_staff(draft, admin_client):
-    response = admin_client.get(draft["event"].get_absolute_url())
+def test_every_slug_pattern_answers_404_to_each_draft_slug(draft, slug_patterns, client):
+    # Pages, exports (.ics, .jsonld) and API details of the draft event, its presentation,
+    # its person and its organization, whatever URL names they have.
+    tried = 0
+    for name, kwargs in slug_patterns:
+        for key, slug in itertools.product(kwargs.keys() - {"format"}, DRAFT_SLUGS.values()):
+            candidates = [{**kwargs, key: slug}]
+            if "event_slug" in kwargs:
+                candidates.append({**kwargs, "event_slug": DRAFT_SLUGS["event"], key: slug})
+            for candidate in candidates:
+                try:
+                    url = reverse(name, kwargs=candidate)
+                except NoReverseMatch:
+                    continue
+                response = client.get(url)
+                tried += 1
 
-    assert response.status_code == 200
-    assert DRAFT_WORDS["event title"] in response.content.decode()
+                assert response.status_code == 404, (name, url, response.status_code)
+                assert_no_draft_words(response, url, slugs=False)
+    assert tried > len(slug_patterns)
+
+
+def test_shared_person_and_organization_show_no_draft_role(draft, slug_patterns, client):
+    # Every public address of the person and the organization (page, API detail, and any
+    # export by slug), and the person's roles stay those of published events.
+    shared = {
+        "person": draft["shared person"].slug,
+        "organization": draft["shared organization"].slug,
+    }
+    seen = 0
+    for name, kwargs in slug_patterns:
+        for slug in shared.values():
+            try:
+                url = reverse(name, kwargs={**kwargs, "slug": slug})
+            except NoReverseMatch:
+                continue
+            response = client.get(url)
+            if response.status_code == 404:
+                continue  # a pattern for another kind of record
+            seen += 1
+
+            assert response.status_code == 200, url
+            assert_no_draft_words(response, url)
+    assert seen >= 4  # page and API detail of each
+    person_page = client.get(draft["shared person"].get_absolute_url()).content.decode()
+    assert draft["shared person"].family_name in person_page
+    assert "Chief of Programme Management" in person_page or "Chair" in person_page
+
+
+def test_draft_event_and_presentation_are_previewed_by_staff(draft, admin_client):
+    event_page = admin_client.get(draft["event"].get_absolute_url())
+    presentation_page = admin_client.get(draft["presentation"].get_absolute_url())
+
+    assert event_page.status_code == 200
+    assert DRAFT_WORDS["event title"] in event_page.content.decode()
+    assert presentation_page.status_code == 200
+    assert DRAFT_WORDS["presentation"] in presentation_page.content.decode()
+
+
+def test_staff_visit_never_shows_the_draft_to_a_later_reader(draft, walked_urls, admin_client):
+    # Staff go first, so that any page cache that ignores who asked is filled with the
+    # preview; readers asking the same addresses afterwards must still not see the draft.
+    searches = [urlencode({"q": DRAFT_WORDS["event title"]}), f"year={DRAFT_YEAR}"]
+    requests = [
+        *every_public_request(walked_urls, searches),
+        *((url, "") for url in draft["own urls"]),
+    ]
+    for url, _asked in requests:
+        admin_client.get(url)
+    reader = Client()
+
+    for url, asked in requests:
+        response = reader.get(url)
+
+        assert response.status_code < 500, url
+        assert_no_draft_words(response, url, slugs=url not in draft["own urls"], asked=asked)
+    for url in draft["own urls"]:
+        assert reader.get(url).status_code == 404, url
 
 
 def test_leak_check_finds_a_published_record(walked_urls, client):
     # The same walk must see a record once it is published, or it proves nothing.
-    event = EventFactory(title=DRAFT_WORDS["event title"], slug="quillwort-summit")
+    event = EventFactory(title=DRAFT_WORDS["event title"], slug=DRAFT_SLUGS["event"])
     RoleFactory(event=event, person=PersonFactory(family_name=DRAFT_WORDS["person"]))
 
     bodies = "".join(client.get(url).content.decode() for url in walked_urls)
 
     assert DRAFT_WORDS["event title"] in bodies
     assert DRAFT_WORDS["person"] in bodies
+
+
+def test_leak_check_finds_a_published_record_by_search_and_filter(walked_urls, client):
+    # The searches and filters must reach a published record with the draft's values, or
+    # their clean answers above prove nothing.
+    event = EventFactory(
+        title=DRAFT_WORDS["event title"],
+        slug=DRAFT_SLUGS["event"],
+        kind=DRAFT_KIND,
+        start_date=f"{DRAFT_YEAR}-05-04",
+        end_date=f"{DRAFT_YEAR}-05-04",
+    )
+    event.topics.add(TopicFactory(name=DRAFT_WORDS["topic"], slug=DRAFT_SLUGS["topic"]))
+    EventOrganizationFactory(
+        event=event,
+        organization=OrganizationFactory(
+            name=DRAFT_WORDS["organization"], slug=DRAFT_SLUGS["organization"]
+        ),
+    )
+    event_list = reverse("events:list")
+    api_list = reverse("api:event-list")
+
+    for query in [f"topic={DRAFT_SLUGS['topic']}", f"year={DRAFT_YEAR}", f"kind={DRAFT_KIND}"]:
+        for url in (event_list, api_list):
+            body = client.get(with_query(url, query)).content.decode()
+            assert DRAFT_SLUGS["event"] in body, (url, query)
+    for url in (event_list, api_list):
+        body = client.get(with_query(url, "q=Quillwort")).content.decode()
+        assert DRAFT_SLUGS["event"] in body, url
