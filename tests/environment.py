@@ -11,3 +11,6 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # No collectstatic before tests, so no manifest of hashed static file names.
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+# The API's rate limit is tested on its own (tests/events/test_api_throttling.py); the rest of
+# the suite, schemathesis included, asks far faster than any reader.
+os.environ.setdefault("DJANGO_API_RATE_LIMIT", "100000/minute")

@@ -263,6 +263,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API rate limit per client address (DRF throttling, counted in the shared cache so that
+# every app server counts together). The API is read-only and public; whole-dataset users
+# have the /data/ downloads, so a client that asks faster than a person or a polite script
+# gets 429 with Retry-After instead of taking workers from readers. The address is taken as
+# for login protection: X-Forwarded-For only through DJANGO_TRUSTED_PROXY_COUNT proxies,
+# counted from the right (DRF's default would trust a header the client wrote itself).
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.AnonRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env.str("DJANGO_API_RATE_LIMIT", default="120/minute")
+}
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 SPECTACULAR_SETTINGS = {
     "TITLE": "Event Records API",
     "DESCRIPTION": (
