@@ -176,3 +176,97 @@ def test_api_view_gets_json_error_naming_the_parameter(client):
 
     assert response.status_code == 400
     assert response.json() == {"q": ["The address contains a NUL character."]}
+
+
+# Every filter and paging parameter the pages and the API read, with values a client may
+# send: huge, negative and fractional numbers, unicode, control characters, slugs that do not
+# exist. The API's filters are in events/api.py, the pages' in events/forms.py.
+FILTER_NAMES = [
+    "page",
+    "page_size",
+    "limit",
+    "offset",
+    "q",
+    "year",
+    "kind",
+    "mode",
+    "attendance_mode",
+    "organization",
+    "topic",
+    "event",
+    "format",
+    "lang",
+    "ordering",
+]
+numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str) | st.sampled_from(
+    ["-0", "1e308", "NaN", "inf", "0x10", "٣", "１２", "9" * 400, "1_000", " 1 "]
+)
+filter_values = numbers | st.text(max_size=60) | st.sampled_from(["", "\u202e", "\ufeff", "‮x"])
+
+
+@FAST
+@given(
+    data=st.data(),
+    params=st.dictionaries(st.sampled_from(FILTER_NAMES), filter_values, min_size=1, max_size=4),
+)
+def test_every_public_url_survives_generated_filters_and_numbers(site_urls, client, data, params):
+    site_url = data.draw(st.sampled_from(site_urls))
+
+    response = client.get(site_url.url + "?" + urlencode(params))
+
+    assert response.status_code < 500, (site_url, params)
+
+
+@FAST
+@given(
+    data=st.data(),
+    method=st.sampled_from(["OPTIONS", "TRACE", "PROPFIND", "PURGE", "LINK", "HEAD", "get"]),
+    body=st.binary(max_size=100),
+)
+def test_every_public_url_survives_unusual_methods_and_bodies(
+    site_urls, client, data, method, body
+):
+    site_url = data.draw(st.sampled_from(site_urls))
+
+    response = client.generic(method, site_url.url, body, content_type="application/json")
+
+    assert response.status_code < 500, (site_url, method)
+
+
+@FAST
+@given(
+    data=st.data(),
+    accept=st.sampled_from(["application/xml", "text/csv", "*/*;q=x", "", "\x7f", "a" * 500])
+    | st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80),
+)
+def test_every_public_url_survives_odd_accept_headers(site_urls, client, data, accept):
+    site_url = data.draw(st.sampled_from(site_urls))
+
+    response = client.get(site_url.url, HTTP_ACCEPT=accept)
+
+    assert response.status_code < 500, (site_url, accept)
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "99999999999999999999", "abc", "1.5"])
+def test_api_lists_answer_404_to_bad_page_numbers(site_urls, client, value):
+    api_lists = [u for u in site_urls if u.name.startswith("api:") and u.name.endswith("list")]
+    assert api_lists
+
+    for site_url in api_lists:
+        response = client.get(site_url.url, {"page": value})
+
+        assert response.status_code == 404, (site_url, value)
+        assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("year", "-5"), ("year", "99999999999999999999"), ("year", "twenty"), ("kind", "nope")],
+)
+def test_event_filters_answer_400_naming_the_filter(client, shanghai, name, value):
+    page = client.get(reverse("events:list"), {name: value})
+    api = client.get(reverse("api:event-list"), {name: value})
+
+    assert page.status_code == 400
+    assert api.status_code == 400
+    assert name in api.json()
