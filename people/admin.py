@@ -113,9 +113,15 @@ class RecordAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin,
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], DUPLICATE_FIELD]}), *rest]
 
+    def has_merge_permission(self, request):
+        # A merge edits the kept record and deletes the others, so it needs both rights.
+        # Django offers an action to a user who holds ANY of its `permissions`, so listing
+        # ["change", "delete"] there would let an editor without delete rights delete records.
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
     @admin.action(
         description=_("Merge the selected duplicates into one record"),
-        permissions=["change", "delete"],
+        permissions=["merge"],
     )
     def merge_duplicates(self, request, queryset):
         records = list(queryset)
