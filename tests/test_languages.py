@@ -7,6 +7,7 @@ that falls back to English marked lang="en" instead of an invented translation.
 import re
 from pathlib import Path
 
+import icalendar
 import polib
 import pytest
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.utils.html import escape
 from events.models import Event, EventOrganization, KeyPoint, Presentation, Role, Topic
 from people.models import Organization, Person
 from tests.factories import EventFactory, OrganizationFactory, PresentationFactory
+from tests.standards import popolo
+from tests.standards.schemaorg import vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +233,7 @@ def test_chinese_text_shows_where_an_editor_gave_it(client):
     assert "<h1>数字城市</h1>" in chinese
     assert "复旦大学" in chinese
     assert "<h1>Digital cities</h1>" in english
-    assert "数字城市" not in english
+    assert "<h1>数字城市</h1>" not in english
 
 
 def test_person_and_organization_lists_in_chinese(client, shanghai):
@@ -294,3 +297,47 @@ def test_search_in_chinese_still_finds_english_text(client, shanghai):
     response = client.get(zh("events:list"), {"q": "SMART"})
 
     assert [event.slug for event in response.context["events"]] == [shanghai.slug]
+
+
+# Exports carry both languages where the format can
+
+
+def test_jsonld_tags_each_language_once_a_translation_exists(client):
+    event = EventFactory(title="Digital cities", title_zh_hans="数字城市")
+    PresentationFactory(event=event, title="Keynote", title_zh_hans="主旨报告")
+
+    data = client.get(reverse("data:event_jsonld", args=[event.slug])).json()
+
+    assert data["name"] == [
+        {"@value": "Digital cities", "@language": "en"},
+        {"@value": "数字城市", "@language": "zh-Hans"},
+    ]
+    assert {"@value": "主旨报告", "@language": "zh-Hans"} in data["subEvent"][0]["name"]
+    assert vocabulary().check(data) == []
+
+
+def test_jsonld_of_the_english_only_shanghai_record_keeps_plain_text(client, shanghai):
+    data = client.get(reverse("data:event_jsonld", args=[shanghai.slug])).json()
+
+    assert data["name"] == shanghai.title_en
+    assert vocabulary().check(data) == []
+
+
+def test_calendar_says_the_language_of_its_text(client, shanghai):
+    response = client.get(reverse("data:event_ics", args=[shanghai.slug]))
+
+    vevent = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert vevent["SUMMARY"].params["LANGUAGE"] == "en"
+    assert vevent["DESCRIPTION"].params["LANGUAGE"] == "en"
+
+
+def test_popolo_lists_a_chinese_organization_name_as_other_name(client):
+    organization = OrganizationFactory(name="Fudan University", name_zh_hans="复旦大学")
+    EventOrganization.objects.create(event=EventFactory(), organization=organization)
+
+    data = client.get(reverse("data:popolo")).json()
+
+    (listed,) = [o for o in data["organizations"] if o["id"] == f"organization/{organization.slug}"]
+    assert listed["name"] == "Fudan University"
+    assert {"name": "复旦大学", "note": "Name in zh-Hans"} in listed["other_names"]
+    assert popolo.errors("organization", listed) == []
