@@ -605,7 +605,7 @@ def popolo(events=None):
     events = list(published_events() if events is None else events)
     published = Event.objects.published()
     people = published.people().order_by("family_name", "given_name", "slug")
-    organizations = published.organizations().select_related("parent").order_by("name")
+    organizations = published.organizations().select_related("parent").order_by("name_en")
     data = {
         "persons": [popolo_person(person) for person in people],
         "organizations": [popolo_organization(org) for org in organizations],

@@ -35,7 +35,9 @@ class Topic(models.Model):
     objects = SlugQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # The English column by name: modeltranslation would rewrite "name" to the reader's
+        # language, and a Chinese reader would get rows in no order while names are English.
+        ordering = ["name_en"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
@@ -313,7 +315,7 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-start_date", "title"]
+        ordering = ["-start_date", "title_en"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish and unpublish events"))]

@@ -341,3 +341,23 @@ def test_popolo_lists_a_chinese_organization_name_as_other_name(client):
     assert listed["name"] == "Fudan University"
     assert {"name": "复旦大学", "note": "Name in zh-Hans"} in listed["other_names"]
     assert popolo.errors("organization", listed) == []
+
+
+def test_lists_keep_their_order_in_chinese(client, shanghai):
+    english = client.get(reverse("people:organization_list")).context["organizations"]
+    chinese = client.get(zh("people:organization_list")).context["organizations"]
+
+    names = [organization.name_en for organization in english]
+    assert names == sorted(names, key=str.casefold) or names == sorted(names)
+    assert [organization.name_en for organization in chinese] == names
+
+
+def test_api_gives_the_chinese_text_beside_the_english(client):
+    event = EventFactory(title="Digital cities", title_zh_hans="数字城市")
+    PresentationFactory(event=event, title="Keynote")
+
+    data = client.get(reverse("api:event-detail", args=[event.slug])).json()
+
+    assert data["title"] == "Digital cities"
+    assert data["title_zh_hans"] == "数字城市"
+    assert data["presentations"][0]["title_zh_hans"] is None
