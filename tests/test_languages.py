@@ -361,3 +361,10 @@ def test_api_gives_the_chinese_text_beside_the_english(client):
     assert data["title"] == "Digital cities"
     assert data["title_zh_hans"] == "数字城市"
     assert data["presentations"][0]["title_zh_hans"] is None
+
+
+def test_bad_address_is_explained_in_the_reader_language(client):
+    response = client.get(zh("events:list"), QUERY_STRING="q=%00")
+
+    assert response.status_code == 400
+    assert "网址中含有 NUL 字符。" in visible_text(response)
