@@ -22,12 +22,12 @@ install: $(STAMP)
 
 # Local development only: debug on, SQLite unless DATABASE_URL says otherwise.
 run: export DJANGO_DEBUG ?= true
-run: install
+run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata shanghai_webinar
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install compilemessages
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 lint: install
@@ -57,7 +57,7 @@ serve: export DJANGO_SECURE_COOKIES ?= false
 serve: export DJANGO_SECURE_HSTS_SECONDS ?= 0
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
-serve: install secret
+serve: install secret compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
@@ -96,3 +96,23 @@ stateless: install
 .PHONY: lighthouse
 lighthouse:
 	bash .ci/lighthouse
+
+# --- Languages (README, "Languages") ----------------------------------------------------------
+# The catalogues in locale/ are committed as .po files; the .mo files are built here. Django's
+# compilemessages needs GNU gettext (msgfmt); without it, polib (pure Python, installed by
+# `make install`) writes the same files, so a machine with only Python can still run the site.
+.PHONY: compilemessages messages
+compilemessages: install
+	@if command -v msgfmt >/dev/null; then \
+		DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --verbosity 0 \
+			--ignore=.venv --ignore=node_modules; \
+	else \
+		$(BIN)/python -c 'import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix(".mo"))) for p in pathlib.Path("locale").glob("*/LC_MESSAGES/*.po")]'; \
+	fi
+
+# After changing interface text: collect new strings into both catalogues (needs GNU gettext),
+# translate them, and `make test` checks that none is left untranslated or fuzzy.
+messages: install
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages --locale en --locale zh_Hans \
+		--no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench \
+		--ignore=var --ignore=staticfiles --ignore=media --ignore=artifacts

@@ -57,7 +57,8 @@ class OrganizationSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["slug", "name", "short_name", "kind", "parent", "url"]
+        # The English text is `name`; the Simplified Chinese one, null until an editor gives it.
+        fields = ["slug", "name", "name_zh_hans", "short_name", "kind", "parent", "url"]
 
 
 class OrganizationSerializer(OrganizationSummarySerializer):
@@ -123,6 +124,7 @@ class RoleSerializer(serializers.ModelSerializer):
             "person",
             "kind",
             "position_title",
+            "position_title_zh_hans",
             "organization",
             "title_at_the_time",
             "source",
@@ -135,7 +137,7 @@ class KeyPointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = KeyPoint
-        fields = ["order", "text", "source", "quote"]
+        fields = ["order", "text", "text_zh_hans", "source", "quote"]
 
 
 class PresentationSerializer(serializers.ModelSerializer):
@@ -155,12 +157,14 @@ class PresentationSerializer(serializers.ModelSerializer):
             "event",
             "slug",
             "title",
+            "title_zh_hans",
             "kind",
             "order",
             "start_time",
             "end_time",
             "speakers",
             "summary",
+            "summary_zh_hans",
             "key_points",
             "qa_followed",
             "qa_quote",
@@ -196,6 +200,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = [
             "slug",
             "title",
+            "title_zh_hans",
             "kind",
             "attendance_mode",
             "start_date",
@@ -228,6 +233,7 @@ class EventDetailSerializer(EventSerializer):
         fields = [
             *EventSerializer.Meta.fields,
             "description",
+            "description_zh_hans",
             "audience",
             "roles",
             "presentations",
@@ -386,7 +392,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         organizations = (
-            Event.objects.published().organizations().select_related("parent").order_by("name")
+            Event.objects.published().organizations().select_related("parent").order_by("name_en")
         )
         if self.action == "list":
             for word in query_filters(self.request, SearchSerializer).get("q", "").split():

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from people.models import Organization
 
@@ -68,6 +70,31 @@ def absolute_url(path):
 
 def site_host():
     return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def language_tag(code):
+    """BCP 47 as the standards write it: en, zh-Hans."""
+    return translation.to_locale(code).replace("_", "-")
+
+
+def texts_by_language(instance, field):
+    """(language tag, text) for each language the field is written in, English first."""
+    found = []
+    for code, _name in settings.LANGUAGES:
+        text = getattr(instance, build_localized_fieldname(field, code))
+        if text:
+            found.append((language_tag(code), text))
+    return found
+
+
+def jsonld_text(instance, field):
+    """A translated field for JSON-LD: plain text while it exists in one language only (what
+    most consumers expect), language-tagged values ({"@value", "@language"}) once an editor
+    has given it in both."""
+    found = texts_by_language(instance, field)
+    if len(found) < 2:
+        return getattr(instance, field)
+    return [{"@value": text, "@language": tag} for tag, text in found]
 
 
 def published_events():
@@ -165,15 +192,17 @@ def calendar_event(event):
     component.add("dtstamp", event.updated_at)
     component.add("last-modified", event.updated_at)
     component.add("sequence", event.version)
-    component.add("summary", event.title)
-    component.add("description", fact_sheet(event))
+    # The file's text is in the language it is served in (English: see webinar/languages.py).
+    language = {"LANGUAGE": language_tag(translation.get_language())}
+    component.add("summary", event.title, parameters=language)
+    component.add("description", fact_sheet(event), parameters=language)
     component.add("url", absolute_url(event.get_absolute_url()))
     start, end = event_times(event)
     component.add("dtstart", start)
     if end is not None:
         component.add("dtend", end)
     if event.location:
-        component.add("location", event.location)
+        component.add("location", event.location, parameters=language)
     topics = [topic.name for topic in event.topics.all()]
     if topics:
         component.add("categories", topics)
@@ -242,7 +271,7 @@ def organization_node(organization, with_parent=True):
     node = {
         "@type": ORGANIZATION_TYPES.get(organization.kind, "Organization"),
         "@id": absolute_url(organization.get_absolute_url()),
-        "name": organization.name,
+        "name": jsonld_text(organization, "name"),
         "url": absolute_url(organization.get_absolute_url()),
     }
     if organization.short_name and organization.short_name != organization.name:
@@ -302,7 +331,7 @@ def event_jsonld(event):
         "@type": "Event",
         "@id": url,
         "url": url,
-        "name": event.title,
+        "name": jsonld_text(event, "title"),
         "description": "\n\n".join(
             part for part in [event.description, participant_sentence(event)] if part
         ),
@@ -357,7 +386,7 @@ def presentation_node(event, presentation):
         "@type": "Event",
         "@id": url,
         "url": url,
-        "name": presentation.title,
+        "name": jsonld_text(presentation, "title"),
         "startDate": schema_date(
             event, event.start_date, presentation.start_time if event.has_time else None
         ),
@@ -494,6 +523,8 @@ def popolo_organization(organization):
     }
     if organization.short_name and organization.short_name != organization.name:
         data["other_names"] = [{"name": organization.short_name, "note": "Short name"}]
+    for tag, text in texts_by_language(organization, "name")[1:]:
+        data.setdefault("other_names", []).append({"name": text, "note": f"Name in {tag}"})
     if organization.website:
         data["links"].append({"url": organization.website, "note": "Website"})
     return data
@@ -574,7 +605,7 @@ def popolo(events=None):
     events = list(published_events() if events is None else events)
     published = Event.objects.published()
     people = published.people().order_by("family_name", "given_name", "slug")
-    organizations = published.organizations().select_related("parent").order_by("name")
+    organizations = published.organizations().select_related("parent").order_by("name_en")
     data = {
         "persons": [popolo_person(person) for person in people],
         "organizations": [popolo_organization(org) for org in organizations],

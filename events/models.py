@@ -5,12 +5,16 @@ source behind each fact.
 
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+from modeltranslation.utils import build_localized_fieldname
 
 from people.models import Organization, Person, SlugQuerySet
 
@@ -31,7 +35,9 @@ class Topic(models.Model):
     objects = SlugQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # The English column by name: modeltranslation would rewrite "name" to the reader's
+        # language, and a Chinese reader would get rows in no order while names are English.
+        ordering = ["name_en"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
@@ -121,6 +127,16 @@ def cited_constraint(model_name):
     )
 
 
+def in_any_language(field, word):
+    """`field` contains `word` in any of the site's languages. The columns are named one by
+    one because modeltranslation rewrites a plain `field` lookup to the reader's language
+    only, and a Chinese reader must still find a record that has no Chinese text yet."""
+    condition = Q()
+    for code, _name in settings.LANGUAGES:
+        condition |= Q(**{f"{build_localized_fieldname(field, code)}__icontains": word})
+    return condition
+
+
 class EventQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -139,13 +155,17 @@ class EventQuerySet(models.QuerySet):
         queryset = self
         for word in words:
             people = Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
-            organizations = Q(organization__name__icontains=word) | Q(
-                organization__short_name__icontains=word
+            organizations = in_any_language("organization__name", word) | in_any_language(
+                "organization__short_name", word
             )
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Exists(Presentation.objects.filter(event=OuterRef("pk"), title__icontains=word))
+                in_any_language("title", word)
+                | in_any_language("description", word)
+                | Exists(
+                    Presentation.objects.filter(
+                        in_any_language("title", word), event=OuterRef("pk")
+                    )
+                )
                 | Exists(Role.objects.filter(people | organizations, event=OuterRef("pk")))
                 | Exists(
                     Presentation.speakers.through.objects.filter(
@@ -295,7 +315,7 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-start_date", "title"]
+        ordering = ["-start_date", "title_en"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish and unpublish events"))]
@@ -389,15 +409,23 @@ class Event(models.Model):
     @property
     def format_label(self):
         """“Online webinar”, “In person conference”: mode and kind as a reader says them."""
-        return f"{self.get_attendance_mode_display()} {self.get_kind_display().lower()}"
+        return pgettext("format of an event: attendance mode, kind", "%(mode)s %(kind)s") % {
+            "mode": self.get_attendance_mode_display(),
+            "kind": self.get_kind_display().lower(),
+        }
 
     @property
     def participant_count_display(self):
         if self.participant_count is None:
             return ""
         if self.participant_count_qualifier == self.CountQualifier.EXACTLY:
-            return f"{self.participant_count}"
-        return f"{self.get_participant_count_qualifier_display()} {self.participant_count}"
+            return number_format(self.participant_count)
+        return pgettext(
+            "a count with its qualifier: “more than 200”", "%(qualifier)s %(count)s"
+        ) % {
+            "qualifier": self.get_participant_count_qualifier_display(),
+            "count": number_format(self.participant_count),
+        }
 
 
 class EventOrganizationManager(models.Manager):

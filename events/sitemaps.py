@@ -11,7 +11,12 @@ from .models import Event, Presentation
 
 class SiteSitemap(Sitemap):
     """Writes addresses on the public site address (DJANGO_SITE_URL), not on whatever host
-    the request came in on."""
+    the request came in on. Every page is listed once per language, each entry with its
+    alternates and the unprefixed x-default address that redirects by language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
@@ -27,7 +32,7 @@ class PageSitemap(SiteSitemap):
             "events:list",
             "people:person_list",
             "people:organization_list",
-            "data:index",
+            "events:data",
         ]
 
     def location(self, item):

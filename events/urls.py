@@ -17,6 +17,9 @@ urlpatterns = [
         views.PresentationDetailView.as_view(),
         name="presentation",
     ),
+    # The Data page is a page to read, in the reader's language; the files it lists are not,
+    # so they stay in the unprefixed `data:` namespace below.
+    path("data/", data_views.DataView.as_view(), name="data"),
 ]
 
 # People and organizations are defined by the people app, but their public pages show what
@@ -39,7 +42,6 @@ people_patterns = (
 # downloads keep the `data:` namespace; the API's routes keep `api:` (see README, Open data).
 data_patterns = (
     [
-        path("data/", data_views.DataView.as_view(), name="index"),
         path("data/events.ics", data_views.CalendarView.as_view(), name="calendar"),
         path("data/popolo.json", data_views.PopoloView.as_view(), name="popolo"),
         path("data/events.csv", data_views.CsvView.as_view(table="events"), name="events_csv"),

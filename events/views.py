@@ -49,7 +49,7 @@ class EventListView(ListView):
                         event__in=published, organization=OuterRef("pk")
                     )
                 )
-            ).order_by("name"),
+            ).order_by("name_en"),
             topics=Topic.objects.filter(
                 Exists(
                     Event.topics.through.objects.filter(event__in=published, topic=OuterRef("pk"))
@@ -171,7 +171,7 @@ class OrganizationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
         context["breadcrumb"] = list(reversed(self.object.ancestors()))
-        context["children"] = self.visible.filter(parent=self.object).order_by("name")
+        context["children"] = self.visible.filter(parent=self.object).order_by("name_en")
         context["participations"] = (
             self.object.event_participations.filter(event__in=published)
             .select_related("event")
@@ -200,7 +200,9 @@ class OrganizationListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().organizations().select_related("parent").order_by("name")
+        return (
+            Event.objects.published().organizations().select_related("parent").order_by("name_en")
+        )
 
 
 class FaviconView(RedirectView):

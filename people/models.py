@@ -79,7 +79,9 @@ class Organization(models.Model):
     objects = SlugQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # The English column by name: modeltranslation would rewrite "name" to the reader's
+        # language, and a Chinese reader would get rows in no order while names are English.
+        ordering = ["name_en"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         constraints = [

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from events.models import Event
 
@@ -11,3 +13,13 @@ def shanghai(db):
     """The Shanghai webinar record, loaded from its fixture as a reader would meet it."""
     call_command("loaddata", "shanghai_webinar", verbosity=0)
     return Event.objects.get(slug=SHANGHAI_SLUG)
+
+
+@pytest.fixture(autouse=True)
+def english_until_a_test_says_otherwise():
+    """A request activates its language in the test's thread and Django leaves it active
+    after the response; reset it so that one test's Chinese page cannot change the next
+    test's reverse() or record text."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -346,3 +346,15 @@ STORAGES = {
 SESSION_ENGINE = env.str(
     "DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db"
 )
+
+# --- Languages: English and Simplified Chinese (README, "Languages") -------------------------
+# The reader's choice from the switcher is kept for a year in the language cookie; without it,
+# "/" follows the browser's Accept-Language. Catalogues are in locale/ and compiled by the build.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG and env.bool("DJANGO_SECURE_COOKIES", default=True)
+# Dates as each language writes them: "9 September 2021" and "2021年9月9日".
+FORMAT_MODULE_PATH = ["webinar.formats"]
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = (
+    "webinar.languages.LocaleMiddleware"
+)

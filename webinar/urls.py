@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from events.sitemaps import sitemaps
 from events.urls import api_patterns, data_patterns, people_patterns
@@ -11,10 +14,8 @@ from events.views import FaviconView
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", include(people_patterns)),
     path("", include(data_patterns)),
     path("", include(api_patterns)),
-    path("", include("events.urls")),
     # Public site: crawlers and browsers. Read-only, like every public page: other methods 405.
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(
@@ -23,6 +24,21 @@ urlpatterns = [
         name="robots",
     ),
     path("favicon.ico", require_safe(FaviconView.as_view()), name="favicon"),
+]
+
+# --- Languages (README, "Languages") ---------------------------------------------------------
+# Pages to read live under /en/ and /zh-hans/; "/" and any unprefixed page address redirect
+# by the language cookie, then Accept-Language. Files, the API, the admin, sitemap.xml and
+# robots.txt stay unprefixed: they are the same in every language.
+urlpatterns += i18n_patterns(
+    path("", include(people_patterns)),
+    path("", include("events.urls")),
+)
+# The switcher's form posts here and is redirected to the same page in the chosen language,
+# with the choice kept in the language cookie. No CSRF token: choosing a language is harmless
+# to forge, and a token would give every public page a cookie and make it uncacheable.
+urlpatterns += [
+    path("i18n/setlang/", require_POST(csrf_exempt(set_language)), name="set_language"),
 ]
 
 # Development only: uploads served by Django, with nosniff and a sandboxing CSP. In

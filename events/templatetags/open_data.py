@@ -50,7 +50,7 @@ def person_structured_data(person):
 @register.simple_tag
 def organization_structured_data(organization):
     published = Event.objects.published()
-    children = published.organizations().filter(parent=organization).order_by("name")
+    children = published.organizations().filter(parent=organization).order_by("name_en")
     participations = (
         organization.event_participations.filter(event__in=published)
         .select_related("event")

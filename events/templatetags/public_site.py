@@ -2,6 +2,8 @@
 
 from django import template
 from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 
 register = template.Library()
 
@@ -17,4 +19,40 @@ def canonical_url(context):
     later pages point search engines at the page itself."""
     request = context.get("request")
     path = request.path if request is not None else "/"
+    return f"{settings.SITE_URL}{path}"
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """The current page in each language: code, native name, address and whether it is the
+    page being read. Empty for pages that exist in one form only (error pages, files)."""
+    request = context.get("request")
+    if request is None or request.resolver_match is None:
+        return []
+    current = translation.get_language()
+    if not request.path.startswith(f"/{current}/"):
+        return []
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        path = translate_url(request.path, code)
+        versions.append(
+            {
+                "code": code,
+                # BCP 47 writes the script subtag in title case: zh-Hans.
+                "hreflang": translation.to_locale(code).replace("_", "-"),
+                "name": translation.get_language_info(code)["name_local"],
+                "url": f"{settings.SITE_URL}{path}",
+                "is_current": code == current,
+            }
+        )
+    return versions
+
+
+@register.simple_tag(takes_context=True)
+def unprefixed_url(context):
+    """The page's address without its language prefix: it redirects each reader to their
+    language, which is what hreflang="x-default" means."""
+    request = context.get("request")
+    current = translation.get_language()
+    path = request.path.removeprefix(f"/{current}") if request is not None else "/"
     return f"{settings.SITE_URL}{path}"

@@ -80,19 +80,26 @@ def site(transactional_db, live_server):
     """The live server holding the Shanghai record; returns {page type: absolute URL}."""
     call_command("loaddata", "shanghai_webinar", verbosity=0)
     base = live_server.url
-    event = "/events/advancing-smart-cities-2021-09-09/"
-    return {
-        "home": f"{base}/",
-        "event-list": f"{base}/events/?q=shanghai&year=2021",
-        "event": f"{base}{event}",
-        "presentation": f"{base}{event}digital-transformation-and-urban-governance/",
-        "person": f"{base}/people/yijia-jing/",
-        "organization": f"{base}/organizations/un-desa-dpidg/",
-        "people": f"{base}/people/",
-        "organizations": f"{base}/organizations/",
-        "data": f"{base}/data/",
-        "not-found": f"{base}/no-such-page/",
-    }
+    pages = {}
+    # English pages under their plain names, Chinese ones as "zh-hans:<name>".
+    for language, key in [("en", "{}"), ("zh-hans", "zh-hans:{}")]:
+        root = f"{base}/{language}"
+        event = f"{root}/events/advancing-smart-cities-2021-09-09/"
+        for name, url in {
+            "home": f"{root}/",
+            "event-list": f"{root}/events/?q=shanghai&year=2021",
+            "event": event,
+            "presentation": f"{event}digital-transformation-and-urban-governance/",
+            "person": f"{root}/people/yijia-jing/",
+            "organization": f"{root}/organizations/un-desa-dpidg/",
+            "people": f"{root}/people/",
+            "organizations": f"{root}/organizations/",
+            "data": f"{root}/data/",
+            "not-found": f"{root}/no-such-page/",
+        }.items():
+            pages[key.format(name)] = url
+    pages["root"] = f"{base}/"
+    return pages
 
 
 @pytest.fixture(scope="session")

@@ -106,10 +106,13 @@ def test_skip_link_moves_focus_to_the_content(site, open_page):
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
 @pytest.mark.parametrize("width_name", list(WIDTHS))
-def test_axe_finds_no_wcag_violation(site, open_page, page_type, width_name):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_axe_finds_no_wcag_violation(site, open_page, page_type, width_name, language):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = open_page(site[page_type], width=WIDTHS[width_name])
+    page = open_page(
+        site[page_type if language == "en" else f"{language}:{page_type}"], width=WIDTHS[width_name]
+    )
     # Open every disclosure so that the quoted passages are checked too.
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
 
@@ -145,3 +148,27 @@ def test_print_shows_the_record_with_its_quotes_and_without_navigation(
     quote = page.locator(".glance .evidence blockquote").filter(has_text="six speakers").first
     assert quote.is_visible()
     page.screenshot(path=screenshot_dir / "event-print.png", full_page=True)
+
+
+def test_language_switcher_keeps_the_record_and_remembers_the_choice(site, open_page):
+    page = open_page(site["event"])
+
+    page.get_by_role("button", name="简体中文").click()
+
+    assert page.url == site["zh-hans:event"]
+    assert page.evaluate("document.documentElement.lang") == "zh-hans"
+    assert page.locator("h1 [lang=en]").inner_text().startswith("Advancing SMART Cities")
+    page.goto(site["root"])
+    assert page.url == site["zh-hans:home"]
+
+
+@pytest.mark.parametrize("page_type", ["event", "presentation", "person"])
+def test_chinese_page_renders_and_fits_a_phone(site, open_page, screenshot_dir, page_type):
+    width = WIDTHS["phone"]
+
+    page = open_page(site[f"zh-hans:{page_type}"], width=width)
+
+    assert page.response.status == 200
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page_type} scrolls sideways at {width}px ({scroll_width}px)"
+    page.screenshot(path=screenshot_dir / f"zh-hans-{page_type}-{width}.png", full_page=True)

@@ -5,7 +5,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_data_page_links_every_format(client, shanghai):
-    response = client.get(reverse("data:index"))
+    response = client.get(reverse("events:data"))
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -28,7 +28,7 @@ def test_data_page_states_the_licence_from_the_settings(client, settings):
     settings.DATA_LICENCE_NAME = "CC0 1.0"
     settings.DATA_LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 
-    response = client.get(reverse("data:index"))
+    response = client.get(reverse("events:data"))
 
     assert (
         '<a href="https://creativecommons.org/publicdomain/zero/1.0/" rel="license">CC0 1.0</a>'
@@ -39,14 +39,14 @@ def test_data_page_states_the_licence_from_the_settings(client, settings):
 def test_data_page_shows_how_to_cite_a_record_with_its_public_address(client, settings, shanghai):
     settings.SITE_URL = "https://records.example.org"
 
-    response = client.get(reverse("data:index"))
+    response = client.get(reverse("events:data"))
 
     assert "How to cite a record" in response.content.decode()
     assert f"https://records.example.org{shanghai.get_absolute_url()}" in response.content.decode()
 
 
 def test_data_page_works_before_anything_is_published(client):
-    response = client.get(reverse("data:index"))
+    response = client.get(reverse("events:data"))
 
     assert response.status_code == 200
     assert "How to cite a record" in response.content.decode()

@@ -35,7 +35,7 @@ def list_titles(response):
 
 
 def test_home_shows_counts_and_links_to_the_shanghai_record(client, shanghai):
-    response = client.get("/")
+    response = client.get(reverse("events:home"))
 
     text = visible_text(response)
     assert response.status_code == 200
@@ -60,7 +60,7 @@ def test_home_counts_and_lists_only_published_events(client):
 
 
 def test_home_with_nothing_published_says_so(client):
-    assert "No events have been published yet." in visible_text(client.get("/"))
+    assert "No events have been published yet." in visible_text(client.get(reverse("events:home")))
 
 
 # Event list: order, pagination, filters, search
@@ -420,19 +420,24 @@ def test_sitemap_lists_every_published_page_and_no_draft(client, shanghai):
     page = response.content.decode()
     assert response.status_code == 200
     base = "http://127.0.0.1:8000"
-    for url in [
-        "/",
-        "/events/",
-        "/people/",
-        "/organizations/",
-        "/data/",
-        shanghai.get_absolute_url(),
-        shanghai.presentations.get(kind="keynote").get_absolute_url(),
-        reverse("people:person", args=["yijia-jing"]),
-        reverse("people:organization", args=["fudan-university"]),
-    ]:
-        assert f"<loc>{base}{url}</loc>" in page
-    assert page.count("<loc>") == 5 + 1 + 4 + 5 + 8
+    keynote = shanghai.presentations.get(kind="keynote")
+    for language in ("en", "zh-hans"):
+        for url in [
+            "/",
+            "/events/",
+            "/people/",
+            "/organizations/",
+            "/data/",
+            f"/events/{shanghai.slug}/",
+            keynote.get_absolute_url().removeprefix("/en"),
+            "/people/yijia-jing/",
+            "/organizations/fudan-university/",
+        ]:
+            assert f"<loc>{base}/{language}{url}</loc>" in page
+            assert f'hreflang="{language}" href="{base}/{language}{url}"' in page
+    # Each page once per language, each entry with its alternates and the x-default address.
+    assert page.count("<loc>") == 2 * (5 + 1 + 4 + 5 + 8)
+    assert f'hreflang="x-default" href="{base}/events/{shanghai.slug}/"' in page
     assert "secret-draft" not in page
     assert "secret-person" not in page
 

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +31,11 @@ def require_checker():
     pytest.skip(f"HTML validation skipped: {reason}.")
 
 
-def test_every_page_type_is_valid_html(client, admin_client, shanghai, settings):
-    java = require_checker()
+def page_types(client, admin_client, shanghai):
+    """Every kind of page, at its address in the active language."""
     event = shanghai.get_absolute_url()
     pages = {
-        "home": (client, "/"),
+        "home": (client, reverse("events:home")),
         "event-list": (client, reverse("events:list")),
         "event-list-filtered": (client, reverse("events:list") + "?q=jing&year=2021&kind=webinar"),
         "event-list-no-results": (client, reverse("events:list") + "?q=volcano"),
@@ -50,9 +51,23 @@ def test_every_page_type_is_valid_html(client, admin_client, shanghai, settings)
         "organization-parent": (client, reverse("people:organization", args=["un-desa"])),
         "people": (client, reverse("people:person_list")),
         "organizations": (client, reverse("people:organization_list")),
-        "data": (client, reverse("data:index")),
-        "not-found": (client, "/no-such-page/"),
+        "data": (client, reverse("events:data")),
+        "not-found": (client, reverse("events:home") + "no-such-page/"),
     }
+    return pages
+
+
+def test_every_page_type_is_valid_html(client, admin_client, shanghai, settings):
+    java = require_checker()
+    pages = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            pages.update(
+                {
+                    f"{language}-{name}": page
+                    for name, page in page_types(client, admin_client, shanghai).items()
+                }
+            )
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     files = []
     for name, (reader, url) in pages.items():

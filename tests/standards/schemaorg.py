@@ -88,6 +88,9 @@ class Vocabulary:
 
     def _check_value(self, prop, value, path, problems):
         allowed = self.ranges[prop]
+        if isinstance(value, dict) and "@value" in value:
+            # A JSON-LD value object, such as a language-tagged string: check its text.
+            value = value["@value"]
         if isinstance(value, dict):
             value_type = value.get("@type", "")
             if self.is_role(value_type) and not (self.ancestors(value_type) & allowed):
