@@ -3,10 +3,11 @@ Event records: what happened, who took part in which capacity, what was presente
 source behind each fact.
 """
 
+import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +114,33 @@ class Cited(models.Model):
             )
 
 
+# Han, kana and hangul: scripts written without spaces between words.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+class StoredSearchVector(models.Expression):
+    """The `search_vector` column that migration 0004 adds on PostgreSQL (not a model field,
+    so that other databases never select it), under whatever alias the query gives the
+    model's table."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        resolved = self.copy()
+        resolved.pk_column = F("pk").resolve_expression(query, allow_joins, reuse, summarize)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.pk_column)
+        table = sql.rsplit(".", 1)[0]
+        return f"{table}.search_vector", params
+
+
 def cited_constraint(model_name):
     return models.CheckConstraint(
         condition=Q(quote="") | Q(source__isnull=False),
@@ -130,22 +158,80 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=Event.Status.PUBLISHED)
 
     def search(self, query):
-        """Events whose title, description, presentation titles, people's names or
-        organization names contain every word of the query (case-insensitive).
+        """Events matching every word of the query in their title or description, a
+        presentation title, a person's name or an organization's name, in either language.
 
-        A plain `icontains` search, kept in this one method so that a full-text search can
-        replace it without touching views."""
+        On PostgreSQL: full-text search (words match as prefixes) over the stored,
+        GIN-indexed vectors of migration 0004, best matches first. Elsewhere, and for
+        Chinese, Japanese or Korean text, which the 'simple' parser cannot split into words:
+        case-insensitive substring matching, in date order."""
         words = query.split()[:10]
+        if not words:
+            return self
+        if connections[self.db].vendor == "postgresql" and not CJK.search(query):
+            return self.full_text_search(words)
+        return self.substring_search(words)
+
+    def full_text_search(self, words):
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        # Letters and digits only: punctuation never reaches the query parser.
+        words = re.findall(r"\w+", " ".join(words))
+        if not words:
+            return self.none()
+
+        wanted = SearchQuery(
+            " & ".join(f"'{word}':*" for word in words), search_type="raw", config="simple"
+        )
+
+        def matching(model):
+            return model.objects.alias(vector=StoredSearchVector()).filter(vector=wanted).order_by()
+
+        people = matching(Person).values("pk")
+        organizations = matching(Organization).values("pk")
+        event_ids = (
+            matching(Event)
+            .values("pk")
+            .union(
+                matching(Presentation).values("event_id"),
+                Role.objects.filter(person__in=people).order_by().values("event_id"),
+                Role.objects.filter(organization__in=organizations).order_by().values("event_id"),
+                Presentation.speakers.through.objects.filter(person__in=people)
+                .order_by()
+                .values("presentation__event_id"),
+                EventOrganization.objects.filter(organization__in=organizations)
+                .order_by()
+                .values("event_id"),
+            )
+        )
+        return (
+            self.filter(pk__in=event_ids)
+            .annotate(search_rank=SearchRank(StoredSearchVector(), wanted))
+            .order_by("-search_rank", "-start_date", "title")
+        )
+
+    def substring_search(self, words):
         queryset = self
         for word in words:
-            people = Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
-            organizations = Q(organization__name__icontains=word) | Q(
-                organization__short_name__icontains=word
+            people = (
+                Q(person__given_name__icontains=word)
+                | Q(person__family_name__icontains=word)
+                | Q(person__native_name__icontains=word)
             )
+            organizations = Q()
+            for field in ["name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans"]:
+                organizations |= Q(**{f"organization__{field}__icontains": word})
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Exists(Presentation.objects.filter(event=OuterRef("pk"), title__icontains=word))
+                Q(title_en__icontains=word)
+                | Q(title_zh_hans__icontains=word)
+                | Q(description_en__icontains=word)
+                | Q(description_zh_hans__icontains=word)
+                | Exists(
+                    Presentation.objects.filter(
+                        Q(title_en__icontains=word) | Q(title_zh_hans__icontains=word),
+                        event=OuterRef("pk"),
+                    )
+                )
                 | Exists(Role.objects.filter(people | organizations, event=OuterRef("pk")))
                 | Exists(
                     Presentation.speakers.through.objects.filter(
@@ -189,6 +275,19 @@ class EventQuerySet(models.QuerySet):
         for lookup in lookups:
             visible |= Q(pk__in=named.values(lookup))
         return Organization.objects.filter(visible)
+
+    def shows_organization(self):
+        """A condition on organizations, true of exactly those `organizations()` returns, for
+        checking one organization or its sub-units without building the whole visible set:
+        an organization is shown if it, or any unit below it, is named in these events."""
+        shown = Q()
+        for depth in range(Organization.MAX_DEPTH):
+            below = "__".join(["organization"] + ["parent"] * depth)
+            shown |= Exists(
+                EventOrganization.objects.filter(event__in=self, **{below: OuterRef("pk")})
+            )
+            shown |= Exists(Role.objects.filter(event__in=self, **{below: OuterRef("pk")}))
+        return shown
 
 
 class Event(models.Model):

@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 
 from people.models import Organization
 
+from .caching import PublicPageMixin
 from .forms import EventFilterForm
 from .models import Event, EventOrganization, Presentation, Role, Topic
 
@@ -17,7 +18,7 @@ def listing_participations():
     )
 
 
-class HomeView(TemplateView):
+class HomeView(PublicPageMixin, TemplateView):
     template_name = "events/home.html"
     latest_count = 5
 
@@ -33,7 +34,7 @@ class HomeView(TemplateView):
         return context
 
 
-class EventListView(ListView):
+class EventListView(PublicPageMixin, ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
     paginate_by = settings.EVENTS_PER_PAGE
@@ -74,7 +75,7 @@ class EventListView(ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class EventDetailView(DetailView):
+class EventDetailView(PublicPageMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
@@ -120,7 +121,7 @@ class EventDetailView(DetailView):
 HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 
-class PresentationDetailView(DetailView):
+class PresentationDetailView(PublicPageMixin, DetailView):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
 
@@ -135,7 +136,7 @@ class PresentationDetailView(DetailView):
         )
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(PublicPageMixin, DetailView):
     template_name = "people/person_detail.html"
     context_object_name = "person"
 
@@ -158,20 +159,25 @@ class PersonDetailView(DetailView):
         return context
 
 
-class OrganizationDetailView(DetailView):
+class OrganizationDetailView(PublicPageMixin, DetailView):
     template_name = "people/organization_detail.html"
     context_object_name = "organization"
 
     def get_queryset(self):
-        # Worked out once: the sub-units listed below come from the same visible set.
-        self.visible = Event.objects.published().organizations()
-        return self.visible.select_related("parent__parent__parent__parent")
+        # Checked for this one organization and its sub-units only: building the whole
+        # visible set (`organizations()`) costs a scan of every published event.
+        self.shown = Event.objects.published().shows_organization()
+        return Organization.objects.filter(self.shown).select_related(
+            "parent__parent__parent__parent"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
         context["breadcrumb"] = list(reversed(self.object.ancestors()))
-        context["children"] = self.visible.filter(parent=self.object).order_by("name")
+        context["children"] = Organization.objects.filter(self.shown, parent=self.object).order_by(
+            "name"
+        )
         context["participations"] = (
             self.object.event_participations.filter(event__in=published)
             .select_related("event")
@@ -185,7 +191,7 @@ class OrganizationDetailView(DetailView):
         return context
 
 
-class PersonListView(ListView):
+class PersonListView(PublicPageMixin, ListView):
     template_name = "people/person_list.html"
     context_object_name = "people"
     paginate_by = 50
@@ -194,7 +200,7 @@ class PersonListView(ListView):
         return Event.objects.published().people().order_by("family_name", "given_name", "slug")
 
 
-class OrganizationListView(ListView):
+class OrganizationListView(PublicPageMixin, ListView):
     template_name = "people/organization_list.html"
     context_object_name = "organizations"
     paginate_by = 50
