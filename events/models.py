@@ -250,14 +250,17 @@ class EventQuerySet(models.QuerySet):
 
     def people(self):
         """People who took part in any of these events."""
-        # Uncorrelated `pk IN (…)` lists, worked out once per query: a correlated EXISTS
-        # led SQLite to probe every event for every person (minutes at 10,000 events).
+        # One uncorrelated `pk IN (… UNION …)`: a correlated EXISTS led SQLite to probe
+        # every event for every person, and an OR of two IN lists stops PostgreSQL from
+        # using a semi-join (minutes at 10,000–100,000 events).
         return Person.objects.filter(
-            Q(pk__in=Role.objects.filter(event__in=self).values("person_id"))
-            | Q(
-                pk__in=Presentation.speakers.through.objects.filter(
-                    presentation__event__in=self
-                ).values("person_id")
+            pk__in=Role.objects.filter(event__in=self)
+            .order_by()
+            .values("person_id")
+            .union(
+                Presentation.speakers.through.objects.filter(presentation__event__in=self)
+                .order_by()
+                .values("person_id")
             )
         )
 
@@ -265,8 +268,10 @@ class EventQuerySet(models.QuerySet):
         """Organizations named in any of these events, with the organizations they are part
         of (a breadcrumb must never lead to a missing page)."""
         named = Organization.objects.filter(
-            Q(pk__in=EventOrganization.objects.filter(event__in=self).values("organization_id"))
-            | Q(pk__in=Role.objects.filter(event__in=self).values("organization_id"))
+            pk__in=EventOrganization.objects.filter(event__in=self)
+            .order_by()
+            .values("organization_id")
+            .union(Role.objects.filter(event__in=self).order_by().values("organization_id"))
         )
         lookups = ["pk"] + [
             "__".join(["parent"] * depth) + "_id" for depth in range(1, Organization.MAX_DEPTH)
