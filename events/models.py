@@ -281,6 +281,15 @@ class EventQuerySet(models.QuerySet):
             visible |= Q(pk__in=named.values(lookup))
         return Organization.objects.filter(visible)
 
+    def shows_person(self):
+        """A condition on people, true of exactly those `people()` returns, for checking
+        one person without building the whole list (a correlated EXISTS: cheap per row)."""
+        return Exists(Role.objects.filter(event__in=self, person=OuterRef("pk"))) | Exists(
+            Presentation.speakers.through.objects.filter(
+                presentation__event__in=self, person=OuterRef("pk")
+            )
+        )
+
     def shows_organization(self):
         """A condition on organizations, true of exactly those `organizations()` returns, for
         checking one organization or its sub-units without building the whole visible set:

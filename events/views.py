@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from people.models import Organization
+from people.models import Organization, Person
 
 from .caching import PublicPageMixin
 from .forms import EventFilterForm
@@ -141,7 +141,8 @@ class PersonDetailView(PublicPageMixin, DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Event.objects.published().people()
+        # One person's check, not the list of every visible person.
+        return Person.objects.filter(Event.objects.published().shows_person())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
