@@ -57,6 +57,8 @@ serve: export DJANGO_SECURE_COOKIES ?= false
 serve: export DJANGO_SECURE_HSTS_SECONDS ?= 0
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
+# One cache for every worker, so a record change retires cached pages in all of them.
+serve: export CACHE_URL ?= filecache://$(CURDIR)/var/cache
 serve: install secret compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

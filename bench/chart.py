@@ -40,7 +40,7 @@ def main():
     first = runs[0] if runs else {}
     wrk = first.get("wrk", {})
     top.set_title(
-        f"Uncached pages, gunicorn {first.get('gunicorn_workers')} sync workers, "
+        f"Cached unless named uncached; gunicorn {first.get('gunicorn_workers')} sync workers, "
         f"wrk {wrk.get('threads')} threads × {wrk.get('connections')} connections, "
         f"{first.get('cores')} cores"
     )

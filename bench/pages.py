@@ -73,7 +73,9 @@ def main():
         "home": first_url("home", "events:home", "events:list"),
         "event list": event_list,
         "list with search": f"{event_list}?{search_param}={term}",
+        "list with search uncached": f"{event_list}?{search_param}={term}",
         "event page": reverse("events:detail", kwargs={"slug": event}),
+        "event page uncached": reverse("events:detail", kwargs={"slug": event}),
         "person page": reverse("people:person", kwargs={"slug": person}),
         "organization page": reverse("people:organization", kwargs={"slug": organization}),
     }

@@ -9,6 +9,10 @@ class EventsConfig(AppConfig):
     def ready(self):
         from people.history import register_history
 
+        from . import caching
+
+        caching.connect_signals()
+
         from .models import (
             Citation,
             Event,

@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from people.models import Organization
+from people.models import Organization, Person
 
+from .caching import PublicPageMixin
 from .forms import EventFilterForm
 from .models import Event, EventOrganization, Presentation, Role, Topic
 
@@ -17,7 +18,7 @@ def listing_participations():
     )
 
 
-class HomeView(TemplateView):
+class HomeView(PublicPageMixin, TemplateView):
     template_name = "events/home.html"
     latest_count = 5
 
@@ -33,7 +34,7 @@ class HomeView(TemplateView):
         return context
 
 
-class EventListView(ListView):
+class EventListView(PublicPageMixin, ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
     paginate_by = settings.EVENTS_PER_PAGE
@@ -74,7 +75,7 @@ class EventListView(ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class EventDetailView(DetailView):
+class EventDetailView(PublicPageMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
@@ -120,7 +121,7 @@ class EventDetailView(DetailView):
 HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 
-class PresentationDetailView(DetailView):
+class PresentationDetailView(PublicPageMixin, DetailView):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
 
@@ -135,12 +136,13 @@ class PresentationDetailView(DetailView):
         )
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(PublicPageMixin, DetailView):
     template_name = "people/person_detail.html"
     context_object_name = "person"
 
     def get_queryset(self):
-        return Event.objects.published().people()
+        # One person's check, not the list of every visible person.
+        return Person.objects.filter(Event.objects.published().shows_person())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -158,20 +160,25 @@ class PersonDetailView(DetailView):
         return context
 
 
-class OrganizationDetailView(DetailView):
+class OrganizationDetailView(PublicPageMixin, DetailView):
     template_name = "people/organization_detail.html"
     context_object_name = "organization"
 
     def get_queryset(self):
-        # Worked out once: the sub-units listed below come from the same visible set.
-        self.visible = Event.objects.published().organizations()
-        return self.visible.select_related("parent__parent__parent__parent")
+        # Checked for this one organization and its sub-units only: building the whole
+        # visible set (`organizations()`) costs a scan of every published event.
+        self.shown = Event.objects.published().shows_organization()
+        return Organization.objects.filter(self.shown).select_related(
+            "parent__parent__parent__parent"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
         context["breadcrumb"] = list(reversed(self.object.ancestors()))
-        context["children"] = self.visible.filter(parent=self.object).order_by("name_en")
+        context["children"] = Organization.objects.filter(self.shown, parent=self.object).order_by(
+            "name_en"
+        )
         context["participations"] = (
             self.object.event_participations.filter(event__in=published)
             .select_related("event")
@@ -185,7 +192,7 @@ class OrganizationDetailView(DetailView):
         return context
 
 
-class PersonListView(ListView):
+class PersonListView(PublicPageMixin, ListView):
     template_name = "people/person_list.html"
     context_object_name = "people"
     paginate_by = 50
@@ -194,7 +201,7 @@ class PersonListView(ListView):
         return Event.objects.published().people().order_by("family_name", "given_name", "slug")
 
 
-class OrganizationListView(ListView):
+class OrganizationListView(PublicPageMixin, ListView):
     template_name = "people/organization_list.html"
     context_object_name = "organizations"
     paginate_by = 50

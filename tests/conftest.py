@@ -23,3 +23,14 @@ def english_until_a_test_says_otherwise():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with no cached pages: a rolled-back test leaves no record change
+    behind to retire the pages it cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

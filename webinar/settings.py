@@ -358,3 +358,10 @@ FORMAT_MODULE_PATH = ["webinar.formats"]
 MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = (
     "webinar.languages.LocaleMiddleware"
 )
+# --- Public page cache (events/caching.py) ----------------------------------------------------
+# Anonymous pages are kept this many seconds at most (0 turns the cache off); any record change
+# replaces the cache's generation key, which retires every stored page at once. Several worker
+# processes need a cache they share (CACHE_URL=redis://…, or filecache:// on one machine):
+# with the per-process default (local memory) a change would reach only one worker.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)

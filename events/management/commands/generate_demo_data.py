@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from events import caching
 from events.models import (
     Citation,
     Event,
@@ -376,6 +377,8 @@ class Command(BaseCommand):
         # empty until autovacuum gets round to them, and SQLite has none at all.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # Bulk inserts send no signals: retire every cached page by hand.
+        caching.new_generation()
         if options["verbosity"] > 0:
             summary = ", ".join(f"{n} {name}" for name, n in counts.items())
             self.stdout.write(f"Created demo data (seed {seed}): {summary}.")

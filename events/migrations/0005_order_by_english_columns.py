@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_editors_and_publishers_groups'),
+        ('events', '0004_full_text_search'),
     ]
 
     operations = [
