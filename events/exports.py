@@ -428,17 +428,19 @@ def person_jsonld(person, roles):
     if affiliations:
         node["affiliation"] = affiliations
     if events:
-        node["performerIn"] = [
-            {
-                "@type": "Event",
-                "@id": absolute_url(event.get_absolute_url()),
-                "name": event.title,
-                "url": absolute_url(event.get_absolute_url()),
-                "startDate": schema_date(event, event.start_date, event.start_time),
-            }
-            for event in events.values()
-        ]
+        node["performerIn"] = [event_summary_node(event) for event in events.values()]
     return node
+
+
+def event_summary_node(event):
+    """An event as a person or organization page refers to it: name, address, date."""
+    return {
+        "@type": "Event",
+        "@id": absolute_url(event.get_absolute_url()),
+        "name": event.title,
+        "url": absolute_url(event.get_absolute_url()),
+        "startDate": schema_date(event, event.start_date, event.start_time),
+    }
 
 
 def organization_jsonld(organization, children, participations):
@@ -449,16 +451,7 @@ def organization_jsonld(organization, children, participations):
         ]
     events = {p.event_id: p.event for p in participations}
     if events:
-        node["event"] = [
-            {
-                "@type": "Event",
-                "@id": absolute_url(event.get_absolute_url()),
-                "name": event.title,
-                "url": absolute_url(event.get_absolute_url()),
-                "startDate": schema_date(event, event.start_date, event.start_time),
-            }
-            for event in events.values()
-        ]
+        node["event"] = [event_summary_node(event) for event in events.values()]
     return node
 
 
