@@ -8,26 +8,38 @@ tables aside) replaces the generation, so no page cached before the change is ev
 again: a published change shows at once everywhere. Coarse (every page is rebuilt after any
 edit) but simple to trust, and records change rarely next to how often they are read.
 
-Only anonymous GET/HEAD requests read or fill the cache, so a logged-in editor's preview of
-a draft can never enter it and editors never see a cached page. Keys carry the host, the
-active language and the full path with its query string. Responses are stored before the
-response middleware runs, so security headers (CSP, nosniff, frame options) are added
-afresh to every cached answer.
+Views mark their anonymous answers as cacheable (`public_page`); PublicPageCacheMiddleware,
+near the top of the middleware list, stores them with the headers every later middleware
+added (CSP, nosniff, frame options, Content-Language) and answers a repeat request before
+sessions, authentication, locale, CSRF or URL resolution run: one cache round trip (the
+generation and the page in one get_many). Only requests that carry no session cookie read
+the cache, and only anonymous answers that set no cookie are stored, so a logged-in editor's
+preview of a draft can never enter it and editors never see a cached page. Keys carry the
+host, the language prefix of the address and the full path with its query string.
 """
 
 import hashlib
+import logging
+import os
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition
 
 GENERATION_KEY = "public-pages:generation"
+logger = logging.getLogger(__name__)
 RECORD_APPS = {"events", "people"}
 
 
@@ -36,17 +48,122 @@ def cache():
 
 
 def generation():
-    """The current generation; a fresh one if the cache has lost it (restart, eviction)."""
+    """The current generation: this process's copy when the cache keeps it current (Redis
+    publish/subscribe), else read from the cache."""
+    return watcher.current() or stored_generation()
+
+
+def stored_generation():
+    """The generation in the shared cache; a fresh one if the cache has lost it (restart,
+    eviction)."""
     value = cache().get(GENERATION_KEY)
     if value is None:
         value = uuid.uuid4().hex
-        if not cache().add(GENERATION_KEY, value, timeout=None):
+        if cache().add(GENERATION_KEY, value, timeout=None):
+            announce(value)
+        else:
             value = cache().get(GENERATION_KEY, value)
     return value
 
 
 def new_generation():
-    cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    value = uuid.uuid4().hex
+    cache().set(GENERATION_KEY, value, timeout=None)
+    announce(value)
+    # This process need not wait for its own message: its next page is already fresh.
+    watcher.adopt(value)
+
+
+def announce(value):
+    if hasattr(cache(), "publish"):
+        cache().publish(GENERATION_KEY, value)
+
+
+class GenerationWatcher:
+    """
+    This process's copy of the generation, kept current through the cache's publish/subscribe
+    (webinar.cache.RedisCache): every new generation is published as it is stored, so a
+    cached page can be checked without a round trip. A thread per process listens; `current()`
+    is None until it has subscribed and read the stored value, and again as soon as its
+    connection fails, and callers then read the cache itself: never a stale generation.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.token = None
+        self.value = None
+
+    def current(self):
+        token = self.token
+        if token is None or token[0] != os.getpid():
+            self.restart()
+        return self.value
+
+    def restart(self):
+        """Start listening in this process (after a fork or a change of cache settings)."""
+        with self.lock:
+            self.value = None
+            self.token = token = (os.getpid(), object())
+            if hasattr(cache(), "subscribe"):
+                threading.Thread(
+                    target=self.listen, args=(token,), name="page-cache-generation", daemon=True
+                ).start()
+
+    def listen(self, token):
+        while self.token is token:
+            try:
+                subscription = cache().subscribe(GENERATION_KEY)
+                # Read after subscribing: a change made in between arrives as a message.
+                self.set(token, stored_generation())
+                while self.token is token:
+                    message = subscription.get_message(ignore_subscribe_messages=True, timeout=1)
+                    if message and message["type"] == "message":
+                        self.set(token, message["data"].decode())
+                subscription.close()
+            except Exception:
+                logger.warning("Page cache: generation subscription lost", exc_info=True)
+                self.set(token, None)
+                time.sleep(1)
+
+    def adopt(self, value):
+        with self.lock:
+            if self.value is not None:
+                self.value = value
+
+    def set(self, token, value):
+        with self.lock:
+            if self.token is token:
+                self.value = value
+
+
+watcher = GenerationWatcher()
+
+
+def reset_watcher(setting, **kwargs):
+    if setting in ("CACHES", "PAGE_CACHE_ALIAS", "PAGE_CACHE_SECONDS", "PUBLIC_DATA_CACHE_SECONDS"):
+        watcher.token = None
+        local_pages.clear()
+
+
+setting_changed.connect(reset_watcher)
+
+
+def remember(name, compute):
+    """
+    compute()'s value for the active language, kept in the shared cache until the next
+    record change (or PUBLIC_DATA_CACHE_SECONDS): for data that many pages share and that
+    costs a scan of every published record, such as the list's filter options and the home
+    page's counts. Independent of the page cache, so pages rebuilt with that off stay cheap.
+    """
+    seconds = settings.PUBLIC_DATA_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"public-data:{generation()}:{get_language()}:{name}"
+    value = cache().get(key)
+    if value is None:
+        value = compute()
+        cache().set(key, value, seconds)
+    return value
 
 
 def record_changed(sender, **kwargs):
@@ -75,11 +192,11 @@ def is_anonymous_read(request):
     return request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
-def page_key(request, generation_value):
+def page_key(request, language):
     path = hashlib.sha256(
         f"{request.get_host()}|{request.get_full_path()}".encode("utf-8", "surrogateescape")
     ).hexdigest()
-    return f"public-pages:{generation_value}:{get_language()}:{path}"
+    return f"public-pages:{language}:{path}"
 
 
 def page_etag(request, *args, **kwargs):
@@ -89,42 +206,21 @@ def page_etag(request, *args, **kwargs):
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
-def cache_anonymous_page(view):
-    """Serve anonymous readers a stored copy of a successful page while no record changed."""
+def mark_cacheable(view):
+    """Let the page cache keep this view's answers to anonymous readers."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or not is_anonymous_read(request):
-            return view(request, *args, **kwargs)
-        key = page_key(request, generation())
-        stored = cache().get(key)
-        if stored is not None:
-            return stored
         response = view(request, *args, **kwargs)
-
-        def store(rendered):
-            cacheable = (
-                rendered.status_code == 200
-                and not rendered.streaming
-                and not rendered.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            )
-            if cacheable:
-                cache().set(key, rendered, seconds)
-
-        if hasattr(response, "add_post_render_callback"):
-            response.add_post_render_callback(store)
-        else:
-            store(response)
+        response.public_page = is_anonymous_read(request)
         return response
 
     return wrapper
 
 
 def public_page(view):
-    """ETag + 304 for repeat requests, then the anonymous page cache."""
-    return condition(etag_func=page_etag)(cache_anonymous_page(view))
+    """ETag + 304 for repeat requests; anonymous answers may enter the page cache."""
+    return condition(etag_func=page_etag)(mark_cacheable(view))
 
 
 class PublicPageMixin:
@@ -133,3 +229,108 @@ class PublicPageMixin:
     @method_decorator(public_page)
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
+
+
+class LocalPages:
+    """
+    A bounded per-process copy (least recently used out) of pages read from the shared cache,
+    used only while the generation watcher is current, so a hit costs no round trip. Entries
+    keep the shared cache's lifetime too: pages that depend on the date (upcoming events)
+    are rebuilt within PAGE_CACHE_SECONDS even when no record changes.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries = OrderedDict()
+
+    def get(self, key, current):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            stored, expires = entry
+            if stored[0] != current or expires < time.monotonic():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        with self.lock:
+            self.entries[key] = (stored, time.monotonic() + settings.PAGE_CACHE_SECONDS)
+            self.entries.move_to_end(key)
+            while len(self.entries) > settings.PAGE_CACHE_LOCAL_PAGES:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+local_pages = LocalPages()
+
+
+class PublicPageCacheMiddleware:
+    """
+    Answer anonymous repeat requests for public pages from the shared cache, before the rest
+    of the middleware runs; store the finished answers of views marked with `public_page`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self.cache_language(request)
+        if language is None:
+            return self.get_response(request)
+        key = page_key(request, language)
+        current = watcher.current()
+        if current is not None:
+            stored = local_pages.get(key, current)
+            if stored is None:
+                stored = cache().get(key)
+                if stored is not None and stored[0] == current:
+                    local_pages.put(key, stored)
+        else:
+            found = cache().get_many([GENERATION_KEY, key])
+            current = found.get(GENERATION_KEY) or stored_generation()
+            stored = found.get(key)
+        if stored is not None and stored[0] == current:
+            return self.stored_response(request, stored)
+
+        response = self.get_response(request)
+        if request.method == "GET" and self.storable(request, response):
+            stored = (current, response.status_code, tuple(response.items()), response.content)
+            cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
+            if watcher.current() == current:
+                local_pages.put(key, stored)
+        return response
+
+    @staticmethod
+    def cache_language(request):
+        """The language of a cacheable request's address, or None when it may not be read
+        from or stored in the cache."""
+        if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+            return None
+        # A session cookie may mean a logged-in editor; the messages cookie a one-off notice.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+            return None
+        return get_language_from_path(request.path_info)
+
+    @staticmethod
+    def storable(request, response):
+        return (
+            getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
+
+    @staticmethod
+    def stored_response(request, stored):
+        _, status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)

@@ -105,6 +105,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "webinar.cache.RedisCache"  # reuses its clients (see there)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -364,4 +366,18 @@ MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = (
 # processes need a cache they share (CACHE_URL=redis://…, or filecache:// on one machine):
 # with the per-process default (local memory) a change would reach only one worker.
 PAGE_CACHE_ALIAS = "default"
+# Right after WhiteNoise: a cached page is answered before sessions, authentication, locale,
+# CSRF and URL resolution run (it already carries the headers they and CSP added when it was
+# stored), while SecurityMiddleware still redirects plain http first.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "events.caching.PublicPageCacheMiddleware",
+)
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
+# With Redis, each process also keeps this many recently read pages in memory, checked against
+# a generation that Redis publishes to every process, so a repeat hit needs no round trip.
+PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)
+# Data that many pages share and that costs a scan of every published record (filter options,
+# home page counts; events.caching.remember) is kept this long at most, and retired by the
+# same generation; 0 turns it off.
+PUBLIC_DATA_CACHE_SECONDS = env.int("DJANGO_PUBLIC_DATA_CACHE_SECONDS", default=600)

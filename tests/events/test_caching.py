@@ -1,6 +1,7 @@
 """Anonymous page cache, conditional GET, bounded pagination and the organization check."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -260,3 +261,30 @@ def test_organization_page_lists_only_shown_sub_units(client):
 
     assert "Named Division" in page
     assert "Unnamed Division" not in page
+
+
+def test_cached_answer_has_the_same_headers_as_the_first(client):
+    url = EventFactory().get_absolute_url()
+    first = client.get(url)
+
+    second = client.get(url)
+
+    assert dict(second.items()) == dict(first.items())
+
+
+def test_readers_with_a_session_or_a_notice_cookie_skip_the_cache(client):
+    event = EventFactory(title="Before")
+    url = event.get_absolute_url()
+    client.get(url)
+    Event.objects.filter(pk=event.pk).update(title="After")  # no signal: the copy stays
+
+    plain = client.get(url).content.decode()
+    client.cookies["messages"] = "notice"
+    with_notice = client.get(url).content.decode()
+    del client.cookies["messages"]
+    client.cookies[settings.SESSION_COOKIE_NAME] = "anything"
+    with_session = client.get(url).content.decode()
+
+    assert "Before" in plain
+    assert "After" in with_notice
+    assert "After" in with_session
