@@ -7,24 +7,49 @@ from django.utils.translation import gettext_lazy as _
 from .models import Event, EventOrganization
 
 
+class OrganizationChoiceField(forms.ChoiceField):
+    """
+    Offers a short list of organizations (the most active ones) but accepts any organization
+    that `find_label(slug)` knows, e.g. from a shared address, and then offers it too: a
+    select of every organization would weigh 100 KB at 10,000 events.
+    """
+
+    def __init__(self, *args, find_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.find_label = find_label
+
+    def valid_value(self, value):
+        if super().valid_value(value):
+            return True
+        label = self.find_label(value) if self.find_label else None
+        if label is None:
+            return False
+        self.choices = [*self.choices, (value, label)]
+        return True
+
+
 class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False, strip=True)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     mode = forms.ChoiceField(label=_("Attendance"), required=False)
-    organization = forms.ChoiceField(label=_("Organization"), required=False)
+    organization = OrganizationChoiceField(label=_("Organization"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
 
-    def __init__(self, *args, years=(), organizations=(), topics=(), **kwargs):
+    def __init__(
+        self, *args, years=(), organizations=(), topics=(), find_organization=None, **kwargs
+    ):
+        """years: [year]; organizations, topics: [(slug, label)] offered as options;
+        find_organization(slug): the label of any other organization that may be chosen,
+        or None."""
         super().__init__(*args, **kwargs)
         any_choice = [("", _("Any"))]
         self.fields["year"].choices = any_choice + [(year, year) for year in years]
         self.fields["kind"].choices = any_choice + list(Event.Kind.choices)
         self.fields["mode"].choices = any_choice + list(Event.AttendanceMode.choices)
-        self.fields["organization"].choices = any_choice + [
-            (organization.slug, organization.label) for organization in organizations
-        ]
-        self.fields["topic"].choices = any_choice + [(topic.slug, topic.name) for topic in topics]
+        self.fields["organization"].choices = any_choice + list(organizations)
+        self.fields["organization"].find_label = find_organization
+        self.fields["topic"].choices = any_choice + list(topics)
 
     def filter(self, queryset):
         """The events that match the cleaned filters; call only on a valid form."""

@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -251,6 +251,30 @@ class EventQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
+
+    def years(self):
+        """The years these events started in, latest first."""
+        return [day.year for day in self.dates("start_date", "year", order="DESC")]
+
+    def busiest_organizations(self, limit):
+        """The `limit` organizations hosting or supporting most of these events, busiest
+        first (ties by name)."""
+        return (
+            Organization.objects.filter(event_participations__event__in=self)
+            .annotate(event_count=Count("event_participations"))
+            .order_by("-event_count", "name_en")[:limit]
+        )
+
+    def participating_organization(self, slug):
+        """The organization with this slug if it hosts or supports any of these events."""
+        taking_part = EventOrganization.objects.filter(event__in=self).values("organization")
+        return Organization.objects.filter(slug=slug, pk__in=taking_part).first()
+
+    def topics_used(self):
+        """Topics of any of these events."""
+        return Topic.objects.filter(
+            Exists(Event.topics.through.objects.filter(event__in=self, topic=OuterRef("pk")))
+        )
 
     def people(self):
         """People who took part in any of these events."""

@@ -1,14 +1,14 @@
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from people.models import Organization, Person
 
-from .caching import PublicPageMixin
+from .caching import PublicPageMixin, remember
 from .forms import EventFilterForm
-from .models import Event, EventOrganization, Presentation, Role, Topic
+from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
 
 
 def listing_participations():
@@ -25,36 +25,35 @@ class HomeView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
-        context["event_count"] = published.count()
-        context["person_count"] = published.people().count()
-        context["organization_count"] = published.organizations().count()
+        context.update(remember("home-counts", lambda: self.counts(published)))
         context["latest_events"] = published.prefetch_related(listing_participations())[
             : self.latest_count
         ]
         return context
+
+    @staticmethod
+    def counts(published):
+        return {
+            "event_count": published.count(),
+            "person_count": published.people().count(),
+            "organization_count": published.organizations().count(),
+        }
 
 
 class EventListView(PublicPageMixin, ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
     paginate_by = settings.EVENTS_PER_PAGE
+    # Offered in the organization filter; any other is reachable from its own page.
+    organization_options = 30
 
     def get_queryset(self):
         published = Event.objects.published()
         self.form = EventFilterForm(
             self.request.GET or None,
-            years=[day.year for day in published.dates("start_date", "year", order="DESC")],
-            organizations=Organization.objects.filter(
-                Exists(
-                    EventOrganization.objects.filter(
-                        event__in=published, organization=OuterRef("pk")
-                    )
-                )
-            ).order_by("name_en"),
-            topics=Topic.objects.filter(
-                Exists(
-                    Event.topics.through.objects.filter(event__in=published, topic=OuterRef("pk"))
-                )
+            **remember("event-filter-choices", lambda: self.filter_choices(published)),
+            find_organization=lambda slug: getattr(
+                published.participating_organization(slug), "label", None
             ),
         )
         if self.form.is_bound and not self.form.is_valid():
@@ -62,6 +61,18 @@ class EventListView(PublicPageMixin, ListView):
         if self.form.is_bound:
             published = self.form.filter(published)
         return published.prefetch_related(listing_participations())
+
+    def filter_choices(self, published):
+        """The filters' options: the same for every list address, and each a scan of every
+        published event, so kept until the next record change (remember)."""
+        return {
+            "years": published.years(),
+            "organizations": [
+                (organization.slug, organization.label)
+                for organization in published.busiest_organizations(self.organization_options)
+            ],
+            "topics": [(topic.slug, topic.name) for topic in published.topics_used()],
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,14 +99,15 @@ class EventDetailView(PublicPageMixin, DetailView):
             Prefetch(
                 "presentations",
                 queryset=Presentation.objects.select_related("source").prefetch_related(
-                    "speakers", "key_points__source"
+                    "speakers",
+                    Prefetch("key_points", queryset=KeyPoint.objects.select_related("source")),
                 ),
             ),
             Prefetch(
                 "participations",
                 queryset=EventOrganization.objects.select_related("organization__parent", "source"),
             ),
-            "citations__source",
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
             "sources",
             "topics",
         )

@@ -131,6 +131,50 @@ def test_event_list_filters_by_organization_without_duplicates(client):
     assert "Organization: DESA" in visible_text(response)
 
 
+def organization_options(response):
+    return re.findall(
+        r'<option value="([^"]+)"', response.content.decode().split('name="organization"')[1]
+    )[: len(response.context["form"].fields["organization"].choices)]
+
+
+def test_event_list_offers_the_busiest_organizations_and_accepts_any_other(client):
+    busiest = OrganizationFactory(slug="busiest", name="Busiest Bureau")
+    for _ in range(3):
+        EventOrganizationFactory(event=EventFactory(), organization=busiest)
+    quiet = []
+    for number in range(35):
+        organization = OrganizationFactory(slug=f"quiet-{number:02}", name=f"Quiet {number:02}")
+        EventOrganizationFactory(
+            event=EventFactory(title=f"Quiet event {number:02}"), organization=organization
+        )
+        quiet.append(organization)
+
+    offered = organization_options(client.get(reverse("events:list")))
+    chosen = client.get(reverse("events:list"), {"organization": "quiet-34"})
+
+    assert len(offered) == 30
+    assert offered[0] == "busiest"
+    assert "quiet-34" not in offered
+    assert chosen.status_code == 200
+    assert list_titles(chosen) == ["Quiet event 34"]
+    assert "Organization: Quiet 34" in visible_text(chosen)
+    assert '<option value="quiet-34" selected>' in chosen.content.decode()
+
+
+def test_event_list_filter_options_follow_a_record_change_at_once(client):
+    EventFactory(start_date=datetime.date(2021, 5, 1))
+    assert "2019" not in offered_years(client)
+
+    EventFactory(start_date=datetime.date(2019, 5, 1))
+
+    assert "2019" in offered_years(client)
+
+
+def offered_years(client):
+    form = client.get(reverse("events:list"), {"kind": "webinar"}).context["form"]
+    return [str(value) for value, _ in form.fields["year"].choices]
+
+
 def test_event_list_filters_by_topic(client):
     topic = TopicFactory(slug="smart-cities", name="SMART cities")
     tagged = EventFactory(title="Tagged")
