@@ -30,6 +30,9 @@ def text_and_language(instance, attribute):
     text = getattr(instance, attribute)
     if not text:
         return "", current
+    if current == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        # Fallbacks lead only to the default language, so the text is already in it.
+        return text, current
     with fallbacks(False):
         own = getattr(instance, attribute)
     if own == text:
