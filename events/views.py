@@ -175,6 +175,7 @@ class PersonDetailView(PublicPageMixin, DetailView):
 class OrganizationDetailView(PublicPageMixin, DetailView):
     template_name = "people/organization_detail.html"
     context_object_name = "organization"
+    latest_count = 20
 
     def get_queryset(self):
         # Checked for this one organization and its sub-units only: building the whole
@@ -191,15 +192,21 @@ class OrganizationDetailView(PublicPageMixin, DetailView):
         context["children"] = Organization.objects.filter(self.shown, parent=self.object).order_by(
             "name_en"
         )
-        context["participations"] = (
-            self.object.event_participations.filter(event__in=published)
-            .select_related("event")
-            .order_by("-event__start_date")
+        # The latest few of each, with the total: a busy organization takes part in
+        # thousands of events, and its page must weigh the same as a quiet one's.
+        participations = self.object.event_participations.filter(event__in=published)
+        context["participation_count"] = participations.count()
+        context["participations"] = list(
+            participations.select_related("event", "source").order_by("-event__start_date")[
+                : self.latest_count
+            ]
         )
-        context["roles"] = (
-            Role.objects.filter(organization=self.object, event__in=published)
-            .select_related("event", "person")
-            .order_by("-event__start_date", "order")
+        roles = Role.objects.filter(organization=self.object, event__in=published)
+        context["role_count"] = roles.count()
+        context["roles"] = list(
+            roles.select_related("event", "person", "source").order_by(
+                "-event__start_date", "order"
+            )[: self.latest_count]
         )
         return context
 

@@ -48,12 +48,6 @@ def person_structured_data(person):
 
 
 @register.simple_tag
-def organization_structured_data(organization):
-    published = Event.objects.published()
-    children = published.organizations().filter(parent=organization).order_by("name_en")
-    participations = (
-        organization.event_participations.filter(event__in=published)
-        .select_related("event")
-        .order_by("-event__start_date")
-    )
+def organization_structured_data(organization, children, participations):
+    """From the lists the page shows: its published sub-units and latest events."""
     return jsonld_script(exports.organization_jsonld(organization, children, participations))

@@ -588,3 +588,22 @@ def test_event_list_repeated_filter_uses_one_value_without_error(client):
     response = client.get(reverse("events:list") + "?year=2021&year=2022")
     assert response.status_code == 200
     assert list_titles(response) == ["In 2022"]
+
+
+def test_busy_organization_page_shows_the_latest_events_and_links_to_all(client):
+    organization = OrganizationFactory(slug="busy-bureau")
+    for day in range(1, 26):
+        EventOrganizationFactory(
+            organization=organization,
+            event=EventFactory(title=f"Meeting {day:02}", start_date=datetime.date(2024, 1, day)),
+        )
+        RoleFactory(organization=organization)
+
+    response = client.get(organization.get_absolute_url())
+    text = visible_text(response)
+
+    assert "The latest 20 of 25 events." in text
+    assert "The latest 20 of 25 appearances." in text
+    assert "Meeting 25" in text and "Meeting 06" in text
+    assert "Meeting 05" not in text
+    assert f'href="{reverse("events:list")}?organization=busy-bureau"' in response.content.decode()
