@@ -12,9 +12,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+def benchmark_runs():
+    """The `make bench` results (database-events.json), not the other benchmarks' files."""
+    runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*-[0-9]*.json"))]
+    return sorted(runs, key=lambda run: (run["events"], run["database"]))
+
+
 def main():
-    runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
-    runs.sort(key=lambda run: (run["events"], run["database"]))
+    runs = benchmark_runs()
     pages = list(dict.fromkeys(page for run in runs for page in run["pages"]))
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8), sharex=True)
     width = 0.8 / max(len(runs), 1)
@@ -52,16 +57,18 @@ def main():
 
 def markdown():
     """The results as a Markdown table, for bench/README.md."""
-    runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
-    print("| Data | Page | Bytes | req/s | p50 ms | p99 ms | Errors | Static req/s | Ratio |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for run in sorted(runs, key=lambda run: (run["events"], run["database"])):
+    print(
+        "| Data | Page | Bytes | req/s | p50 ms | p95 ms | p99 ms | Errors | Static req/s | Ratio |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for run in benchmark_runs():
         for page, r in run["pages"].items():
-            p50 = f"{r['p50_ms']:.0f}" if r["requests"] else "—"
-            p99 = f"{r['p99_ms']:.0f}" if r["requests"] else "—"
+            p50, p95, p99 = (
+                f"{r[key]:.0f}" if r["requests"] else "—" for key in ("p50_ms", "p95_ms", "p99_ms")
+            )
             print(
                 f"| {run['database']} {run['events']:,} | {page} | {r['bytes']:,} | "
-                f"{r['requests_per_second']:.1f} | {p50} | {p99} | {r['errors']} | "
+                f"{r['requests_per_second']:.1f} | {p50} | {p95} | {p99} | {r['errors']} | "
                 f"{r['static']['requests_per_second']:.0f} | {r['ratio_to_static']:.3f} |"
             )
 

@@ -70,7 +70,7 @@ ENV = dict(
     GUNICORN_LOG_LEVEL="warning",
 )
 
-MIXED_PAGES_LUA = BENCH / "mixed_pages.lua"
+MIXED_PAGES_LUA = BENCH / "report.lua"  # cycles over WRK_PATHS
 
 
 def manage(*args, capture=True):

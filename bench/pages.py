@@ -8,9 +8,12 @@ does not break the harness). Run with the benchmark's DATABASE_URL in the enviro
 
 import json
 import os
+import random
+import re
 import statistics
 import sys
 from pathlib import Path
+from urllib.parse import quote_plus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webinar.settings")
@@ -23,6 +26,7 @@ from django.db.models import Count  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from events.models import Event, Role  # noqa: E402
+from people.models import Organization, Person  # noqa: E402
 
 
 def first_url(*names):
@@ -42,6 +46,23 @@ def median_pick(rows):
         raise SystemExit("No demo records: run manage.py generate_demo_data first.")
     middle = statistics.median_low(count for _, count in rows)
     return next(slug for slug, count in rows if count == middle)
+
+
+def search_terms(count=60, seed=1):
+    """What readers type, drawn from the records themselves (fixed seed, so every run asks
+    the same): a word of an event title, a person's family name, a word of an organization's
+    name, in turn. Common words match thousands of events, names a handful."""
+    pick = random.Random(seed)
+    published = Event.objects.published().filter(slug__startswith="demo-")
+    titles = list(published.order_by("pk").values_list("title", flat=True)[:5000])
+    names = list(Person.objects.order_by("pk").values_list("family_name", flat=True)[:5000])
+    bodies = list(Organization.objects.order_by("pk").values_list("name", flat=True)[:2000])
+    terms = []
+    for n in range(count):
+        source = (titles, names, bodies)[n % 3]
+        words = [w for w in re.findall(r"\w+", pick.choice(source)) if len(w) > 3] or ["urban"]
+        terms.append(pick.choice(words).lower())
+    return terms
 
 
 def main():
@@ -79,12 +100,13 @@ def main():
         "person page": reverse("people:person", kwargs={"slug": person}),
         "organization page": reverse("people:organization", kwargs={"slug": organization}),
     }
+    search_mix = [f"{event_list}?{search_param}={quote_plus(term)}" for term in search_terms()]
     counts = {
         "events": Event.objects.filter(slug__startswith="demo-").count(),
         "published events": published.count(),
         "roles": public_roles.count(),
     }
-    json.dump({"pages": pages, "counts": counts}, sys.stdout)
+    json.dump({"pages": pages, "search_mix": search_mix, "counts": counts}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,18 @@
 -- wrk reporter: one JSON line with throughput, latency percentiles (microseconds) and errors.
+-- With WRK_PATHS set (space-separated paths), requests cycle over those paths instead of the
+-- URL given to wrk. errors.status counts answers that are not 2xx or 3xx.
+local paths = {}
+for path in string.gmatch(os.getenv("WRK_PATHS") or "", "%S+") do
+  table.insert(paths, path)
+end
+if #paths > 0 then
+  local counter = 0
+  request = function()
+    counter = counter + 1
+    return wrk.format("GET", paths[(counter % #paths) + 1])
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -223,12 +223,13 @@ def page_weight(html):
     return weight
 
 
-def wrk(url, seconds):
+def wrk(url, seconds, connections=CONNECTIONS, paths=()):
+    """wrk on url, or cycling over paths (on url's server) when given."""
     output = subprocess.run(
         [
             "wrk",
-            f"-t{THREADS}",
-            f"-c{CONNECTIONS}",
+            f"-t{min(THREADS, connections)}",
+            f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
             "5s",
@@ -240,6 +241,7 @@ def wrk(url, seconds):
         text=True,
         capture_output=True,
         timeout=seconds + 60,
+        env=dict(os.environ, WRK_PATHS=" ".join(paths)),
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH-JSON "))
     raw = json.loads(line.removeprefix("BENCH-JSON "))
@@ -256,23 +258,35 @@ def wrk(url, seconds):
     }
 
 
-def measure(url):
+def measure(url, **options):
     if WARMUP:
-        wrk(url, WARMUP)
-    return wrk(url, DURATION)
+        wrk(url, WARMUP, **options)
+    return wrk(url, DURATION, **options)
+
+
+def load_options(page, search_mix):
+    """How wrk drives a page: the search mix cycles over its searches; "one reader" pages
+    are asked by a single connection, for the latency a lone reader sees."""
+    options = {}
+    if page.startswith("search mix"):
+        options["paths"] = search_mix
+    if page.endswith("(one reader)"):
+        options["connections"] = 1
+    return options
 
 
 def slug(name):
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def measure_group(name, env, probe, pages, twins, results):
+def measure_group(name, env, probe, pages, twins, results, search_mix):
     with Server(env, probe) as server:
         for page, path in pages.items():
             load_before = round(os.getloadavg()[0], 2)
             static_url = f"http://127.0.0.1:{PORT}/static/bench/{slug(page)}.html"
-            static = measure(static_url)
-            dynamic = measure(f"http://127.0.0.1:{PORT}{path}")
+            options = load_options(page, search_mix)
+            static = measure(static_url, connections=options.get("connections", CONNECTIONS))
+            dynamic = measure(f"http://127.0.0.1:{PORT}{path}", **options)
             server.wait_until_idle()
             dynamic["bytes"] = (twins / f"{slug(page)}.html").stat().st_size
             dynamic["path"] = path
@@ -316,6 +330,12 @@ def bench_database(name):
             capture_output=True,
         ).stdout
     )
+    search_mix = discovered["search_mix"]
+    # Searches as readers make them, with the page cache off: each a different query, so the
+    # search itself is measured (its static twin is the first search's page).
+    discovered["pages"]["search mix uncached"] = search_mix[0]
+    discovered["pages"]["search mix uncached (one reader)"] = search_mix[0]
+    discovered["pages"]["event page uncached (one reader)"] = discovered["pages"]["event page"]
     pages = {k: v for k, v in discovered["pages"].items() if not ONLY_PAGES or k in ONLY_PAGES}
 
     # First pass: fetch every page once, keep its HTML as the static twin of the same size.
@@ -344,7 +364,7 @@ def bench_database(name):
         (uncached_env, {k: v for k, v in pages.items() if "uncached" in k}),
     ]:
         if group:
-            measure_group(name, server_env, probe, group, twins, results)
+            measure_group(name, server_env, probe, group, twins, results, search_mix)
     report = {
         "database": name,
         "events": EVENTS,
@@ -361,6 +381,7 @@ def bench_database(name):
         "gunicorn_workers": WORKERS,
         "wrk": {"threads": THREADS, "connections": CONNECTIONS, "seconds": DURATION},
         "load_seconds": load_seconds,
+        "search_mix": search_mix,
         "counts": discovered["counts"],
         "event_page_weight": weight,
         "pages": results,

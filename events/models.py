@@ -261,6 +261,7 @@ class EventQuerySet(models.QuerySet):
         first (ties by name)."""
         return (
             Organization.objects.filter(event_participations__event__in=self)
+            .select_related("parent")
             .annotate(event_count=Count("event_participations"))
             .order_by("-event_count", "name_en")[:limit]
         )
@@ -268,7 +269,11 @@ class EventQuerySet(models.QuerySet):
     def participating_organization(self, slug):
         """The organization with this slug if it hosts or supports any of these events."""
         taking_part = EventOrganization.objects.filter(event__in=self).values("organization")
-        return Organization.objects.filter(slug=slug, pk__in=taking_part).first()
+        return (
+            Organization.objects.filter(slug=slug, pk__in=taking_part)
+            .select_related("parent")
+            .first()
+        )
 
     def topics_used(self):
         """Topics of any of these events."""

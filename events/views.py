@@ -9,6 +9,7 @@ from people.models import Organization, Person
 from .caching import PublicPageMixin, remember
 from .forms import EventFilterForm
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
+from .paginators import OnePassPaginator
 
 
 def listing_participations():
@@ -53,7 +54,7 @@ class EventListView(PublicPageMixin, ListView):
             self.request.GET or None,
             **remember("event-filter-choices", lambda: self.filter_choices(published)),
             find_organization=lambda slug: getattr(
-                published.participating_organization(slug), "label", None
+                published.participating_organization(slug), "label_with_parent", None
             ),
         )
         if self.form.is_bound and not self.form.is_valid():
@@ -62,13 +63,18 @@ class EventListView(PublicPageMixin, ListView):
             published = self.form.filter(published)
         return published.prefetch_related(listing_participations())
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
+            return OnePassPaginator(queryset, per_page, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
+
     def filter_choices(self, published):
         """The filters' options: the same for every list address, and each a scan of every
         published event, so kept until the next record change (remember)."""
         return {
             "years": published.years(),
             "organizations": [
-                (organization.slug, organization.label)
+                (organization.slug, organization.label_with_parent)
                 for organization in published.busiest_organizations(self.organization_options)
             ],
             "topics": [(topic.slug, topic.name) for topic in published.topics_used()],

@@ -162,6 +162,14 @@ class Organization(models.Model):
     def label(self):
         return self.short_name or self.name
 
+    @property
+    def label_with_parent(self):
+        """The label followed by its parent's, to tell apart sub-units of the same name in a
+        list: “Office of Statistics, JIPP”. Select the parent with it."""
+        if self.parent_id:
+            return f"{self.label}, {self.parent.label}"
+        return self.label
+
     def ancestors(self):
         """Parents from the nearest outwards. One query per level; trees are shallow."""
         chain = []

@@ -512,9 +512,27 @@ def test_filtered_event_list_queries_do_not_grow(client, django_assert_num_queri
         event = EventOrganizationFactory(part=EventOrganization.Part.HOST).event
         event.topics.add(topic)
 
-    with django_assert_num_queries(6):
+    # A search reads its page and its total in one query (OnePassPaginator).
+    with django_assert_num_queries(5):
         response = client.get(reverse("events:list"), {"q": "governance", "topic": "t"})
     assert len(response.context["events"]) == min(events, 20)
+    assert response.context["paginator"].count == events
+
+
+def test_search_results_count_every_page_and_end_where_the_results_end(client):
+    for number in range(25):
+        EventFactory(title=f"Urban forum {number}")
+    EventFactory(title="Rural forum")
+
+    first = client.get(reverse("events:list"), {"q": "urban"})
+    second = client.get(reverse("events:list"), {"q": "urban", "page": 2})
+    beyond = client.get(reverse("events:list"), {"q": "urban", "page": 3})
+
+    assert "25 events" in visible_text(first)
+    assert "25 events" in visible_text(second)
+    assert len(list_titles(first)) == 20 and len(list_titles(second)) == 5
+    assert set(list_titles(first)).isdisjoint(list_titles(second))
+    assert beyond.status_code == 404
 
 
 @pytest.mark.parametrize("points", [1, 30])
@@ -607,3 +625,16 @@ def test_busy_organization_page_shows_the_latest_events_and_links_to_all(client)
     assert "Meeting 25" in text and "Meeting 06" in text
     assert "Meeting 05" not in text
     assert f'href="{reverse("events:list")}?organization=busy-bureau"' in response.content.decode()
+
+
+def test_event_list_organization_options_tell_apart_sub_units_of_the_same_name(client):
+    for parent_name in ("Jakarta Institute", "Lima Network"):
+        unit = OrganizationFactory(
+            name="Office of Statistics", parent=OrganizationFactory(short_name=parent_name)
+        )
+        EventOrganizationFactory(organization=unit)
+
+    page = client.get(reverse("events:list")).content.decode()
+
+    assert ">Office of Statistics, Jakarta Institute</option>" in page
+    assert ">Office of Statistics, Lima Network</option>" in page
