@@ -21,33 +21,38 @@ def benchmark_runs():
 def main():
     runs = benchmark_runs()
     pages = list(dict.fromkeys(page for run in runs for page in run["pages"]))
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8), sharex=True)
+    figure, (top, middle, bottom) = plt.subplots(3, 1, figsize=(12, 11), sharex=True)
     width = 0.8 / max(len(runs), 1)
     for n, run in enumerate(runs):
         label = f"{run['database']}, {run['events']:,} events"
         xs = [i + (n - (len(runs) - 1) / 2) * width for i in range(len(pages))]
-        rps = [run["pages"].get(page, {}).get("requests_per_second", 0) for page in pages]
-        p99 = [run["pages"].get(page, {}).get("p99_ms", 0) for page in pages]
-        top.bar(xs, rps, width, label=label)
-        bottom.bar(xs, p99, width, label=label)
-    top.set_ylabel("requests per second (higher is better)")
-    bottom.set_ylabel("p99 latency, ms (lower is better)")
-    bottom.axhline(100, color="grey", linestyle="--", linewidth=1)
-    bottom.annotate(
-        "target for the event page: 100 ms",
-        (0, 100),
-        xytext=(2, 4),
-        textcoords="offset points",
-        fontsize=8,
-        color="grey",
-    )
-    bottom.set_xticks(range(len(pages)), pages)
+        figures = [run["pages"].get(page, {}) for page in pages]
+        top.bar(xs, [f.get("requests_per_second", 0) for f in figures], width, label=label)
+        middle.bar(xs, [f.get("ratio_to_static", 0) for f in figures], width, label=label)
+        bottom.bar(xs, [f.get("p99_ms", 0) for f in figures], width, label=label)
+    # Cached and uncached pages differ by a factor of 100: log scales keep both readable.
+    top.set_yscale("log")
+    top.set_ylabel("requests per second\n(log; higher is better)")
+    middle.set_yscale("log")
+    middle.set_ylabel("ratio to the static file\n(log; higher is better)")
+    bottom.set_yscale("log")
+    bottom.set_ylabel("p99 latency, ms\n(log; lower is better)")
+    for axes, value, text in [
+        (middle, 0.8, "target, cached event page: 0.8"),
+        (middle, 0.1, "target, uncached event page: 0.1"),
+        (bottom, 100, "target, uncached event page: 100 ms"),
+    ]:
+        axes.axhline(value, color="grey", linestyle="--", linewidth=1)
+        axes.annotate(
+            text, (-0.4, value), xytext=(0, 3), textcoords="offset points", fontsize=8, color="grey"
+        )
+    bottom.set_xticks(range(len(pages)), pages, rotation=30, ha="right")
     first = runs[0] if runs else {}
     wrk = first.get("wrk", {})
     top.set_title(
         f"Cached unless named uncached; gunicorn {first.get('gunicorn_workers')} sync workers, "
-        f"wrk {wrk.get('threads')} threads × {wrk.get('connections')} connections, "
-        f"{first.get('cores')} cores"
+        f"wrk {wrk.get('threads')} threads × {wrk.get('connections')} connections "
+        f"(one reader: 1), {first.get('cores')} cores"
     )
     top.legend()
     figure.tight_layout()
