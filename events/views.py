@@ -201,7 +201,9 @@ class OrganizationDetailView(PublicPageMixin, DetailView):
         # The latest few of each, with the total: a busy organization takes part in
         # thousands of events, and its page must weigh the same as a quiet one's.
         participations = self.object.event_participations.filter(event__in=published)
-        context["participation_count"] = participations.count()
+        # Events, not participations: one event may name the organization twice (host and
+        # sponsor), and the list this leads to counts events.
+        context["participation_count"] = participations.values("event").distinct().count()
         context["participations"] = list(
             participations.select_related("event", "source").order_by("-event__start_date")[
                 : self.latest_count

@@ -611,19 +611,22 @@ def test_event_list_repeated_filter_uses_one_value_without_error(client):
 def test_busy_organization_page_shows_the_latest_events_and_links_to_all(client):
     organization = OrganizationFactory(slug="busy-bureau")
     for day in range(1, 26):
+        event = EventFactory(title=f"Meeting {day:02}", start_date=datetime.date(2024, 1, day))
         EventOrganizationFactory(
-            organization=organization,
-            event=EventFactory(title=f"Meeting {day:02}", start_date=datetime.date(2024, 1, day)),
+            organization=organization, event=event, part=EventOrganization.Part.HOST
         )
         RoleFactory(organization=organization)
+    # Host and sponsor of the same event: still one event.
+    EventOrganizationFactory(organization=organization, event=event, part="sponsor")
 
     response = client.get(organization.get_absolute_url())
     text = visible_text(response)
 
     assert "The latest 20 of 25 events." in text
     assert "The latest 20 of 25 appearances." in text
-    assert "Meeting 25" in text and "Meeting 06" in text
-    assert "Meeting 05" not in text
+    # Twenty participations, newest first: Meeting 25 twice (host, sponsor), down to 07.
+    assert "Meeting 25" in text and "Meeting 07" in text
+    assert "Meeting 06" not in text
     assert f'href="{reverse("events:list")}?organization=busy-bureau"' in response.content.decode()
 
 
