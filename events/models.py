@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from people.models import Organization, Person, SlugQuerySet
+from webinar.choices import ChoiceLabels
 
 
 def validate_time_zone(value):
@@ -83,7 +84,7 @@ class Source(models.Model):
         return (self.slug,)
 
 
-class Cited(models.Model):
+class Cited(ChoiceLabels, models.Model):
     """A fact that can name the source that states it and quote the passage."""
 
     source = models.ForeignKey(
@@ -337,7 +338,7 @@ class EventQuerySet(models.QuerySet):
         return shown
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("Webinar")
         CONFERENCE = "conference", _("Conference")

@@ -16,6 +16,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from webinar.choices import ChoiceLabels
+
 from . import images
 
 country_code_validator = RegexValidator(
@@ -28,7 +30,7 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Organization(models.Model):
+class Organization(ChoiceLabels, models.Model):
     # Levels from a top body to its smallest unit (body, department, division, unit, team).
     # Bounded so that ancestor lookups stay single SQL queries.
     MAX_DEPTH = 5
@@ -204,7 +206,7 @@ class Organization(models.Model):
         return f"{self.name}, {self.parent.label}"
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     class NameOrder(models.TextChoices):
         GIVEN_FIRST = "given-first", _("Given name first (Yijia Jing)")
         FAMILY_FIRST = "family-first", _("Family name first (Jing Yijia)")

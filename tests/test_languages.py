@@ -368,3 +368,16 @@ def test_bad_address_is_explained_in_the_reader_language(client):
 
     assert response.status_code == 400
     assert "网址中含有 NUL 字符。" in visible_text(response)
+
+
+@pytest.mark.django_db
+def test_choice_labels_follow_the_active_language_call_after_call():
+    event = Event(kind=Event.Kind.WEBINAR)
+
+    english_first = event.get_kind_display()
+    with translation.override("zh-hans"):
+        chinese = event.get_kind_display()
+    english_again = event.get_kind_display()
+
+    assert (english_first, chinese, english_again) == ("Webinar", "网络研讨会", "Webinar")
+    assert Event(kind="not-a-kind").get_kind_display() == "not-a-kind"
