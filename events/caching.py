@@ -154,15 +154,32 @@ def remember(name, compute):
     record change (or PUBLIC_DATA_CACHE_SECONDS): for data that many pages share and that
     costs a scan of every published record, such as the list's filter options and the home
     page's counts. Independent of the page cache, so pages rebuilt with that off stay cheap.
+
+    After a record change every worker asking at once would each rebuild the value (the
+    home page's counts take seconds at 100,000 events): the first takes a lock in the
+    cache and rebuilds, the others wait for its value up to PUBLIC_DATA_WAIT_SECONDS, then
+    rebuild it themselves rather than fail.
     """
     seconds = settings.PUBLIC_DATA_CACHE_SECONDS
     if not seconds:
         return compute()
     key = f"public-data:{generation()}:{get_language()}:{name}"
     value = cache().get(key)
-    if value is None:
+    if value is not None:
+        return value
+    lock = f"{key}:rebuilding"
+    if not cache().add(lock, True, timeout=settings.PUBLIC_DATA_WAIT_SECONDS):
+        deadline = time.monotonic() + settings.PUBLIC_DATA_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = cache().get(key)
+            if value is not None:
+                return value
+    try:
         value = compute()
         cache().set(key, value, seconds)
+    finally:
+        cache().delete(lock)
     return value
 
 

@@ -381,3 +381,5 @@ PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)
 # home page counts; events.caching.remember) is kept this long at most, and retired by the
 # same generation; 0 turns it off.
 PUBLIC_DATA_CACHE_SECONDS = env.int("DJANGO_PUBLIC_DATA_CACHE_SECONDS", default=600)
+# How long a worker waits for another worker's rebuild of such data before rebuilding it.
+PUBLIC_DATA_WAIT_SECONDS = env.int("DJANGO_PUBLIC_DATA_WAIT_SECONDS", default=10)
