@@ -9,9 +9,10 @@ class EventsConfig(AppConfig):
     def ready(self):
         from people.history import register_history
 
-        from . import caching
+        from . import caching, fragments
 
         caching.connect_signals()
+        fragments.connect_signals()
 
         from .models import (
             Citation,

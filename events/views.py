@@ -1,15 +1,19 @@
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from people.models import Organization, Person
 
+from . import caching, fragments
 from .caching import PublicPageMixin, remember
 from .forms import EventFilterForm
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
 from .paginators import OnePassPaginator
+from .templatetags.open_data import event_structured_data
 
 
 def listing_participations():
@@ -95,45 +99,67 @@ class EventListView(PublicPageMixin, ListView):
 class EventDetailView(PublicPageMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
+    # Everything the page's body and structured data show, fetched only when they are not
+    # in the fragment cache (events/fragments.py).
+    record_lookups = [
+        Prefetch(
+            "roles",
+            queryset=Role.objects.select_related("person", "organization__parent", "source"),
+        ),
+        Prefetch(
+            "presentations",
+            queryset=Presentation.objects.select_related("source").prefetch_related(
+                "speakers",
+                Prefetch("key_points", queryset=KeyPoint.objects.select_related("source")),
+            ),
+        ),
+        Prefetch(
+            "participations",
+            queryset=EventOrganization.objects.select_related("organization__parent", "source"),
+        ),
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        "sources",
+        "topics",
+    ]
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).prefetch_related(
-            Prefetch(
-                "roles",
-                queryset=Role.objects.select_related("person", "organization__parent", "source"),
-            ),
-            Prefetch(
-                "presentations",
-                queryset=Presentation.objects.select_related("source").prefetch_related(
-                    "speakers",
-                    Prefetch("key_points", queryset=KeyPoint.objects.select_related("source")),
-                ),
-            ),
-            Prefetch(
-                "participations",
-                queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-            ),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            "sources",
-            "topics",
-        )
+        return Event.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        # Evidence for the event's own facts, looked up by fact in the template.
-        context["link_sources"] = True
-        context["evidence"] = {citation.fact: citation for citation in event.citations.all()}
+        if not fragments.uses_fragments(event):
+            context.update(self.render_fragments(event))
+            return context
+        key = fragments.fragments_key(event, get_language())
+        parts = caching.cache().get(key)
+        if parts is None:
+            parts = self.render_fragments(event)
+            caching.cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
+        context.update(parts)
+        return context
+
+    def render_fragments(self, event):
+        prefetch_related_objects([event], *self.record_lookups)
         roles = event.roles.all()
         speakers = {
             speaker.pk
             for presentation in event.presentations.all()
             for speaker in presentation.speakers.all()
         }
-        context["named_count"] = len({role.person_id for role in roles} | speakers)
-        context["hosts"] = [p for p in event.participations.all() if p.part in HOST_PARTS]
-        context["partners"] = [p for p in event.participations.all() if p.part not in HOST_PARTS]
-        return context
+        body_context = {
+            "event": event,
+            # Evidence for the event's own facts, looked up by fact in the template.
+            "link_sources": True,
+            "evidence": {citation.fact: citation for citation in event.citations.all()},
+            "named_count": len({role.person_id for role in roles} | speakers),
+            "hosts": [p for p in event.participations.all() if p.part in HOST_PARTS],
+            "partners": [p for p in event.participations.all() if p.part not in HOST_PARTS],
+        }
+        return {
+            "body": render_to_string("events/event_body.html", body_context, self.request),
+            "structured_data": event_structured_data(event),
+        }
 
 
 HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}

@@ -1,0 +1,197 @@
+"""
+The event page's body and structured data, cached per event under a content version
+(events/fragments.py): every record the page shows retires its event's version when it
+changes, and a change elsewhere leaves it alone.
+
+The page cache is off in these tests, so that only the fragments can serve stale text.
+"""
+
+import pytest
+from django.test import override_settings
+
+from events.models import EventOrganization
+from tests.factories import (
+    CitationFactory,
+    EventFactory,
+    EventOrganizationFactory,
+    KeyPointFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PresentationFactory,
+    RoleFactory,
+    SourceFactory,
+    TopicFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
+
+
+@pytest.fixture
+def page_cache_off():
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        yield
+
+
+@pytest.fixture
+def record():
+    """An event with one of everything its page shows."""
+    parent = OrganizationFactory(name="Parent Ministry", short_name="PM")
+    organization = OrganizationFactory(name="Statistics Office", parent=parent)
+    source = SourceFactory(title="Original report")
+    role = RoleFactory(organization=organization, source=source, quote="chaired by Ada")
+    event = role.event
+    speaker = PersonFactory(family_name="Speakerson")
+    presentation = PresentationFactory(event=event, speakers=[speaker])
+    point = KeyPointFactory(presentation=presentation, text="Old point")
+    participation = EventOrganizationFactory(event=event, organization=organization)
+    citation = CitationFactory(event=event, source=source)
+    topic = TopicFactory(name="Old topic")
+    event.topics.add(topic)
+    event.sources.add(source)
+    return {
+        "event": event,
+        "role": role,
+        "person": role.person,
+        "organization": organization,
+        "parent": parent,
+        "speaker": speaker,
+        "presentation": presentation,
+        "point": point,
+        "participation": participation,
+        "citation": citation,
+        "topic": topic,
+        "source": source,
+    }
+
+
+def rename(record, change):
+    """Change one record the page shows; return a text the page must show afterwards."""
+    if change == "event":
+        record["event"].title = "Renamed event"
+        record["event"].save()
+        return "Renamed event"
+    if change == "role":
+        record["role"].position_title = "Chief Renamer"
+        record["role"].save()
+        return "Chief Renamer"
+    if change in ("person", "speaker"):
+        record[change].family_name = "Renamedsdottir"
+        record[change].save()
+        return "Renamedsdottir"
+    if change in ("organization", "parent"):
+        record[change].short_name = "RENAMED"
+        record[change].save()
+        return "RENAMED"
+    if change == "presentation":
+        record["presentation"].title = "Renamed talk"
+        record["presentation"].save()
+        return "Renamed talk"
+    if change == "point":
+        record["point"].text = "Renamed point"
+        record["point"].save()
+        return "Renamed point"
+    if change == "participation":
+        record["participation"].part = EventOrganization.Part.SPONSOR
+        record["participation"].save()
+        return "Sponsor"
+    if change == "citation":
+        record["citation"].quote = "50 people"
+        record["citation"].save()
+        return "50 people"
+    if change == "topic":
+        record["topic"].name = "Renamed topic"
+        record["topic"].save()
+        return "Renamed topic"
+    if change == "source":
+        record["source"].title = "Renamed report"
+        record["source"].save()
+        return "Renamed report"
+    raise ValueError(change)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "event",
+        "role",
+        "person",
+        "speaker",
+        "organization",
+        "parent",
+        "presentation",
+        "point",
+        "participation",
+        "citation",
+        "topic",
+        "source",
+    ],
+)
+def test_event_page_shows_a_change_to_any_record_it_shows(client, record, change):
+    url = record["event"].get_absolute_url()
+    client.get(url)
+
+    expected = rename(record, change)
+
+    assert expected in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("relation", ["speakers", "topics", "sources"])
+def test_event_page_shows_a_relation_added_or_removed(client, record, relation):
+    event = record["event"]
+    url = event.get_absolute_url()
+    client.get(url)
+
+    removed = None
+    if relation == "speakers":
+        record["presentation"].speakers.add(PersonFactory(family_name="Addedsen"))
+        record["presentation"].speakers.remove(record["speaker"])
+        added, removed = "Addedsen", "Speakerson"
+    elif relation == "topics":
+        event.topics.add(TopicFactory(name="Added topic"))
+        record["topic"].events.remove(event)
+        added, removed = "Added topic", "Old topic"
+    else:
+        SourceFactory(title="Added report").events.add(event)
+        added = "Added report"
+
+    page = client.get(url).content.decode()
+    assert added in page
+    if removed:
+        assert removed not in page
+
+
+@pytest.mark.parametrize("deleted", ["role", "presentation", "point", "participation", "speaker"])
+def test_event_page_forgets_a_deleted_record(client, record, deleted):
+    url = record["event"].get_absolute_url()
+    gone = {
+        "role": "Director",
+        "presentation": record["presentation"].title,
+        "point": "Old point",
+        "participation": "Host",
+        "speaker": "Speakerson",
+    }[deleted]
+    assert gone in client.get(url).content.decode()
+
+    record[deleted].delete()
+
+    assert gone not in client.get(url).content.decode()
+
+
+def test_a_change_elsewhere_keeps_the_event_page_cached(client, record, django_assert_num_queries):
+    url = record["event"].get_absolute_url()
+    client.get(url)
+    RoleFactory(position_title="Elsewhere")  # another event, person and organization
+
+    with django_assert_num_queries(1):  # the event row; body and structured data cached
+        page = client.get(url)
+
+    assert "Original report" in page.content.decode()
+
+
+def test_a_staff_preview_of_a_draft_is_never_kept(admin_client):
+    draft = EventFactory(draft=True, title="First draft")
+    admin_client.get(draft.get_absolute_url())
+    # A change that sends no signal: only a page rendered afresh can show it.
+    type(draft).objects.filter(pk=draft.pk).update(title="Second draft")
+
+    assert "Second draft" in admin_client.get(draft.get_absolute_url()).content.decode()
