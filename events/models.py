@@ -5,6 +5,7 @@ source behind each fact.
 
 import re
 import zoneinfo
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -154,6 +155,14 @@ def cited_constraint(model_name):
     )
 
 
+def contains_in_any(word, *fields):
+    """A condition: word in any of these fields, ignoring case."""
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": word})
+    return condition
+
+
 class EventQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -216,35 +225,42 @@ class EventQuerySet(models.QuerySet):
         )
 
     def substring_search(self, words):
+        """Every word, as a case-insensitive substring, in the same places as the full-text
+        search. Each word's matching people and organizations are found first (a scan of
+        those tables) and events reached from them by index, as in `full_text_search`: a
+        correlated condition per event re-scanned every event's roles and speakers for
+        every word (350 ms a search at 10,000 events on SQLite)."""
         queryset = self
         for word in words:
-            people = (
-                Q(person__given_name__icontains=word)
-                | Q(person__family_name__icontains=word)
-                | Q(person__native_name__icontains=word)
-            )
-            organizations = Q()
-            for field in ["name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans"]:
-                organizations |= Q(**{f"organization__{field}__icontains": word})
-            queryset = queryset.filter(
-                Q(title_en__icontains=word)
-                | Q(title_zh_hans__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(description_zh_hans__icontains=word)
-                | Exists(
-                    Presentation.objects.filter(
-                        Q(title_en__icontains=word) | Q(title_zh_hans__icontains=word),
-                        event=OuterRef("pk"),
-                    )
+            contains = partial(contains_in_any, word)
+            people = Person.objects.filter(
+                contains("given_name", "family_name", "native_name")
+            ).values("pk")
+            organizations = Organization.objects.filter(
+                contains("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
+            ).values("pk")
+            event_ids = (
+                Event.objects.filter(
+                    contains("title_en", "title_zh_hans", "description_en", "description_zh_hans")
                 )
-                | Exists(Role.objects.filter(people | organizations, event=OuterRef("pk")))
-                | Exists(
-                    Presentation.speakers.through.objects.filter(
-                        people, presentation__event=OuterRef("pk")
-                    )
+                .order_by()
+                .values("pk")
+                .union(
+                    Presentation.objects.filter(contains("title_en", "title_zh_hans"))
+                    .order_by()
+                    .values("event_id"),
+                    Role.objects.filter(Q(person__in=people) | Q(organization__in=organizations))
+                    .order_by()
+                    .values("event_id"),
+                    Presentation.speakers.through.objects.filter(person__in=people)
+                    .order_by()
+                    .values("presentation__event_id"),
+                    EventOrganization.objects.filter(organization__in=organizations)
+                    .order_by()
+                    .values("event_id"),
                 )
-                | Exists(EventOrganization.objects.filter(organizations, event=OuterRef("pk")))
             )
+            queryset = queryset.filter(pk__in=event_ids)
         return queryset
 
     def visible_to(self, user):
