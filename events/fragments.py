@@ -20,7 +20,7 @@ import uuid
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from people.models import Organization, Person
 
@@ -101,6 +101,21 @@ def record_changed(sender, instance, **kwargs):
     transaction.on_commit(lambda: retire(pks))
 
 
+def record_moving(sender, instance, **kwargs):
+    """Before a role, presentation, key point, part or citation is saved: the event it
+    belonged to until now, in case the save moves it to another one."""
+    if not isinstance(instance, MOVABLE) or instance.pk is None or kwargs.get("raw"):
+        return
+    before = sender._default_manager.filter(pk=instance.pk).first()
+    if before is not None:
+        pks = list(events_showing(before))
+        retire(pks)
+        transaction.on_commit(lambda: retire(pks))
+
+
+MOVABLE = (Role, Presentation, EventOrganization, Citation, KeyPoint)
+
+
 def relation_changed(sender, instance, action, pk_set, model, **kwargs):
     if not action.startswith("post_") and action != "pre_clear":
         return
@@ -116,6 +131,7 @@ def connect_signals():
     # pre_delete: the rows that lead to the events (roles, speakers…) are gone after delete.
     for signal in (post_save, pre_delete, post_delete):
         signal.connect(record_changed, dispatch_uid=f"event-fragments-{signal!r}")
+    pre_save.connect(record_moving, dispatch_uid="event-fragments-moving")
     m2m_changed.connect(relation_changed, dispatch_uid="event-fragments-m2m")
 
 

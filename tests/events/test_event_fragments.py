@@ -195,3 +195,27 @@ def test_a_staff_preview_of_a_draft_is_never_kept(admin_client):
     type(draft).objects.filter(pk=draft.pk).update(title="Second draft")
 
     assert "Second draft" in admin_client.get(draft.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("moved", ["role", "presentation", "point", "participation"])
+def test_a_record_moved_to_another_event_leaves_the_first_event_page(client, record, moved):
+    first = record["event"]
+    other = EventFactory()
+    url = first.get_absolute_url()
+    shown = {
+        "role": "Director",
+        "presentation": record["presentation"].title,
+        "point": "Old point",
+        "participation": "Host",
+    }[moved]
+    assert shown in client.get(url).content.decode()
+
+    if moved == "point":
+        record["point"].presentation = PresentationFactory(event=other)
+    else:
+        record[moved].event = other
+    record[moved].save()
+
+    assert shown not in client.get(url).content.decode()
+    if moved != "point":
+        assert shown in client.get(other.get_absolute_url()).content.decode()
