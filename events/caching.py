@@ -11,8 +11,10 @@ edit) but simple to trust, and records change rarely next to how often they are 
 Views mark their anonymous answers as cacheable (`public_page`); PublicPageCacheMiddleware,
 near the top of the middleware list, stores them with the headers every later middleware
 added (CSP, nosniff, frame options, Content-Language) and answers a repeat request before
-sessions, authentication, locale, CSRF or URL resolution run: one cache round trip (the
-generation and the page in one get_many). Only requests that carry no session cookie read
+sessions, authentication, locale, CSRF or URL resolution run. With Redis, a thread per
+process keeps the generation current (publish/subscribe) and recently read pages are kept in
+memory, so a repeat hit needs no round trip; otherwise one (the generation and the page in
+one get_many). Only requests that carry no session cookie read
 the cache, and only anonymous answers that set no cookie are stored, so a logged-in editor's
 preview of a draft can never enter it and editors never see a cached page. Keys carry the
 host, the language prefix of the address and the full path with its query string.
@@ -56,14 +58,22 @@ def generation():
 def stored_generation():
     """The generation in the shared cache; a fresh one if the cache has lost it (restart,
     eviction)."""
-    value = cache().get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        if cache().add(GENERATION_KEY, value, timeout=None):
-            announce(value)
-        else:
-            value = cache().get(GENERATION_KEY, value)
+    value, created = shared_token(GENERATION_KEY)
+    if created:
+        announce(value)
     return value
+
+
+def shared_token(key):
+    """(value, created): the random value kept under key in the shared cache, made now if
+    there is none. When two processes make one at once, both get the one stored first."""
+    value = cache().get(key)
+    if value is not None:
+        return value, False
+    value = uuid.uuid4().hex
+    if cache().add(key, value, timeout=None):
+        return value, True
+    return cache().get(key, value), False
 
 
 def new_generation():

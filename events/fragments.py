@@ -15,12 +15,10 @@ transaction commits, so a page rendered from the old rows in between is never ke
 under the new version.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from people.models import Organization, Person
 
@@ -36,19 +34,17 @@ from .models import (
     Topic,
 )
 
+# Records that belong to one event (directly), and with key points those a save may move.
+EVENT_PARTS = (Role, Presentation, EventOrganization, Citation)
+MOVABLE = (*EVENT_PARTS, KeyPoint)
+
 
 def version_key(event_pk):
     return f"event-content:{event_pk}"
 
 
 def content_version(event_pk):
-    cache = caching.cache()
-    value = cache.get(version_key(event_pk))
-    if value is None:
-        value = uuid.uuid4().hex
-        if not cache.add(version_key(event_pk), value, timeout=None):
-            value = cache.get(version_key(event_pk), value)
-    return value
+    return caching.shared_token(version_key(event_pk))[0]
 
 
 def fragments_key(event, language):
@@ -56,16 +52,18 @@ def fragments_key(event, language):
 
 
 def retire(event_pks):
+    """Retire these events' versions now and again when the transaction commits."""
     keys = [version_key(pk) for pk in set(event_pks) if pk is not None]
     if keys:
         caching.cache().delete_many(keys)
+        transaction.on_commit(lambda: caching.cache().delete_many(keys))
 
 
 def events_showing(instance):
     """The pks of the events whose page shows this record."""
     if isinstance(instance, Event):
         return [instance.pk]
-    if isinstance(instance, Role | Presentation | EventOrganization | Citation):
+    if isinstance(instance, EVENT_PARTS):
         return [instance.event_id]
     if isinstance(instance, KeyPoint):
         return Presentation.objects.filter(pk=instance.presentation_id).values_list(
@@ -96,9 +94,7 @@ def events_showing(instance):
 def record_changed(sender, instance, **kwargs):
     if not caching.is_record_model(sender) or kwargs.get("raw"):
         return
-    pks = list(events_showing(instance))
-    retire(pks)
-    transaction.on_commit(lambda: retire(pks))
+    retire(events_showing(instance))
 
 
 def record_moving(sender, instance, **kwargs):
@@ -108,12 +104,7 @@ def record_moving(sender, instance, **kwargs):
         return
     before = sender._default_manager.filter(pk=instance.pk).first()
     if before is not None:
-        pks = list(events_showing(before))
-        retire(pks)
-        transaction.on_commit(lambda: retire(pks))
-
-
-MOVABLE = (Role, Presentation, EventOrganization, Citation, KeyPoint)
+        retire(events_showing(before))
 
 
 def relation_changed(sender, instance, action, pk_set, model, **kwargs):
@@ -124,12 +115,12 @@ def relation_changed(sender, instance, action, pk_set, model, **kwargs):
         for related in model.objects.filter(pk__in=pk_set):
             pks |= set(events_showing(related))
     retire(pks)
-    transaction.on_commit(lambda: retire(pks))
 
 
 def connect_signals():
-    # pre_delete: the rows that lead to the events (roles, speakers…) are gone after delete.
-    for signal in (post_save, pre_delete, post_delete):
+    # pre_delete, not post_delete: the rows that lead to the events (roles, speakers…) are
+    # gone after a delete. Django sends it for every row a cascade deletes too.
+    for signal in (post_save, pre_delete):
         signal.connect(record_changed, dispatch_uid=f"event-fragments-{signal!r}")
     pre_save.connect(record_moving, dispatch_uid="event-fragments-moving")
     m2m_changed.connect(relation_changed, dispatch_uid="event-fragments-m2m")
