@@ -23,7 +23,6 @@ the way out, whatever happens.
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import threading
@@ -34,7 +33,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from stateless import Browser, FormReader  # noqa: E402
+from run import wrk_report  # noqa: E402
+from stateless import Browser, FormReader, stop  # noqa: E402
 
 ROOT = BENCH.parent
 PYTHON = sys.executable
@@ -152,18 +152,8 @@ def start_server():
             return process
         except OSError:
             time.sleep(0.3)
-    stop_server(process)
+    stop(process)
     raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def stop_server(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 class Editor(threading.Thread):
@@ -245,8 +235,7 @@ def run_wrk(paths):
         capture_output=True,
         timeout=DURATION + 120,
     ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH-JSON "))
-    return json.loads(line.removeprefix("BENCH-JSON "))
+    return wrk_report(output)
 
 
 def main():
@@ -289,7 +278,7 @@ def main():
         editor.restore()
     finally:
         if server:
-            stop_server(server)
+            stop(server)
         restore = "".join(
             f"Event.objects.filter(slug={slug!r}).update(title={title!r}, title_en={title!r});"
             for slug, title in titles.items()

@@ -17,12 +17,13 @@ import gzip
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from stateless import stop  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -183,13 +184,8 @@ class Server:
             before = now
 
     def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        if self.process:
+            stop(self.process)
 
 
 def fetch(path, encoding=None):
@@ -223,6 +219,12 @@ def page_weight(html):
     return weight
 
 
+def wrk_report(output):
+    """The figures report.lua prints on its BENCH-JSON line of wrk's output."""
+    line = next(line for line in output.splitlines() if line.startswith("BENCH-JSON "))
+    return json.loads(line.removeprefix("BENCH-JSON "))
+
+
 def wrk(url, seconds, connections=CONNECTIONS, paths=()):
     """wrk on url, or cycling over paths (on url's server) when given."""
     output = subprocess.run(
@@ -243,8 +245,7 @@ def wrk(url, seconds, connections=CONNECTIONS, paths=()):
         timeout=seconds + 60,
         env=dict(os.environ, WRK_PATHS=" ".join(paths)),
     ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH-JSON "))
-    raw = json.loads(line.removeprefix("BENCH-JSON "))
+    raw = wrk_report(output)
     seconds_taken = raw["duration_us"] / 1e6
     return {
         "requests_per_second": round(raw["requests"] / seconds_taken, 1),
