@@ -155,6 +155,30 @@ def cited_constraint(model_name):
     )
 
 
+def events_reached(events, presentations, people, organizations):
+    """The pks of these events, of these presentations' events, and of the events these
+    people or organizations take part in: one uncorrelated UNION of ids, each part found by
+    index (a correlated condition per event re-scans every event's roles and speakers, and
+    an OR of two IN lists stops PostgreSQL from using a semi-join)."""
+    people = people.order_by().values("pk")
+    organizations = organizations.order_by().values("pk")
+    return (
+        events.order_by()
+        .values("pk")
+        .union(
+            presentations.order_by().values("event_id"),
+            Role.objects.filter(person__in=people).order_by().values("event_id"),
+            Role.objects.filter(organization__in=organizations).order_by().values("event_id"),
+            Presentation.speakers.through.objects.filter(person__in=people)
+            .order_by()
+            .values("presentation__event_id"),
+            EventOrganization.objects.filter(organization__in=organizations)
+            .order_by()
+            .values("event_id"),
+        )
+    )
+
+
 def contains_in_any(word, *fields):
     """A condition: word in any of these fields, ignoring case."""
     condition = Q()
@@ -201,22 +225,8 @@ class EventQuerySet(models.QuerySet):
         def matching(model):
             return model.objects.alias(vector=StoredSearchVector()).filter(vector=wanted).order_by()
 
-        people = matching(Person).values("pk")
-        organizations = matching(Organization).values("pk")
-        event_ids = (
-            matching(Event)
-            .values("pk")
-            .union(
-                matching(Presentation).values("event_id"),
-                Role.objects.filter(person__in=people).order_by().values("event_id"),
-                Role.objects.filter(organization__in=organizations).order_by().values("event_id"),
-                Presentation.speakers.through.objects.filter(person__in=people)
-                .order_by()
-                .values("presentation__event_id"),
-                EventOrganization.objects.filter(organization__in=organizations)
-                .order_by()
-                .values("event_id"),
-            )
+        event_ids = events_reached(
+            matching(Event), matching(Presentation), matching(Person), matching(Organization)
         )
         return (
             self.filter(pk__in=event_ids)
@@ -226,39 +236,20 @@ class EventQuerySet(models.QuerySet):
 
     def substring_search(self, words):
         """Every word, as a case-insensitive substring, in the same places as the full-text
-        search. Each word's matching people and organizations are found first (a scan of
-        those tables) and events reached from them by index, as in `full_text_search`: a
-        correlated condition per event re-scanned every event's roles and speakers for
-        every word (350 ms a search at 10,000 events on SQLite)."""
+        search, the events reached as in `full_text_search` (350 ms a search at 10,000
+        events on SQLite with a condition per event, 69 ms this way)."""
         queryset = self
         for word in words:
             contains = partial(contains_in_any, word)
-            people = Person.objects.filter(
-                contains("given_name", "family_name", "native_name")
-            ).values("pk")
-            organizations = Organization.objects.filter(
-                contains("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
-            ).values("pk")
-            event_ids = (
+            event_ids = events_reached(
                 Event.objects.filter(
                     contains("title_en", "title_zh_hans", "description_en", "description_zh_hans")
-                )
-                .order_by()
-                .values("pk")
-                .union(
-                    Presentation.objects.filter(contains("title_en", "title_zh_hans"))
-                    .order_by()
-                    .values("event_id"),
-                    Role.objects.filter(Q(person__in=people) | Q(organization__in=organizations))
-                    .order_by()
-                    .values("event_id"),
-                    Presentation.speakers.through.objects.filter(person__in=people)
-                    .order_by()
-                    .values("presentation__event_id"),
-                    EventOrganization.objects.filter(organization__in=organizations)
-                    .order_by()
-                    .values("event_id"),
-                )
+                ),
+                Presentation.objects.filter(contains("title_en", "title_zh_hans")),
+                Person.objects.filter(contains("given_name", "family_name", "native_name")),
+                Organization.objects.filter(
+                    contains("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
+                ),
             )
             queryset = queryset.filter(pk__in=event_ids)
         return queryset
