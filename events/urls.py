@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import api, data_views, views
 from .feeds import LatestEventsFeed
+from .opendata.citing import FORMATS, CitationDownloadView
 
 app_name = "events"
 
@@ -21,6 +22,21 @@ urlpatterns = [
     # so they stay in the unprefixed `data:` namespace below.
     path("data/", data_views.DataView.as_view(), name="data"),
 ]
+
+# Citations of a record, in the language of the page they cite (README, "Citing records").
+for _format, (_media_type, _extension) in FORMATS.items():
+    urlpatterns += [
+        path(
+            f"events/<slug:slug>/cite.{_extension}",
+            CitationDownloadView.as_view(format=_format),
+            name=f"event_cite_{_format}",
+        ),
+        path(
+            f"events/<slug:event_slug>/<slug:slug>/cite.{_extension}",
+            CitationDownloadView.as_view(format=_format),
+            name=f"presentation_cite_{_format}",
+        ),
+    ]
 
 # People and organizations are defined by the people app, but their public pages show what
 # they did at events, so the views live here; the URL names keep the `people:` namespace.

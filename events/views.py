@@ -3,6 +3,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
@@ -12,6 +13,7 @@ from . import caching, fragments
 from .caching import PublicPageMixin, remember
 from .forms import EventFilterForm
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
+from .opendata import citation, citing
 from .paginators import OnePassPaginator
 from .templatetags.open_data import event_structured_data
 
@@ -96,7 +98,7 @@ class EventListView(PublicPageMixin, ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class EventDetailView(PublicPageMixin, DetailView):
+class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
     # Everything the page's body and structured data show, fetched only when they are not
@@ -131,7 +133,8 @@ class EventDetailView(PublicPageMixin, DetailView):
         if not fragments.uses_fragments(event):
             context.update(self.render_fragments(event))
             return context
-        key = fragments.fragments_key(event, get_language())
+        # By day too: the Cite section's "accessed" is the reader's today.
+        key = f"{fragments.fragments_key(event, get_language())}:{timezone.localdate()}"
         parts = caching.cache().get(key)
         if parts is None:
             parts = self.render_fragments(event)
@@ -155,17 +158,30 @@ class EventDetailView(PublicPageMixin, DetailView):
             "named_count": len({role.person_id for role in roles} | speakers),
             "hosts": [p for p in event.participations.all() if p.part in HOST_PARTS],
             "partners": [p for p in event.participations.all() if p.part not in HOST_PARTS],
+            "cite": self.cite(event),
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),
             "structured_data": event_structured_data(event),
+            "cite": body_context["cite"],
         }
+
+    @staticmethod
+    def cite(event):
+        if not event.is_published:
+            return None
+        return citation.cite_context(
+            citation.event_item(event), get_language(), citing.download_urls(event)
+        )
+
+    def signposted(self):
+        return self.object, None
 
 
 HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 
-class PresentationDetailView(PublicPageMixin, DetailView):
+class PresentationDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
 
@@ -174,10 +190,32 @@ class PresentationDetailView(PublicPageMixin, DetailView):
         return get_object_or_404(
             Presentation.objects.filter(event__in=events)
             .select_related("event", "source")
-            .prefetch_related("speakers", "key_points__source"),
+            .prefetch_related(
+                "speakers",
+                "key_points__source",
+                # The chair and hosts the citation names.
+                *(
+                    Prefetch(f"event__{lookup.prefetch_through}", queryset=lookup.queryset)
+                    for lookup in citing.EVENT_LOOKUPS
+                ),
+            ),
             event__slug=self.kwargs["event_slug"],
             slug=self.kwargs["slug"],
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        presentation, event = self.object, self.object.event
+        if event.is_published:
+            context["cite"] = citation.cite_context(
+                citation.presentation_item(presentation, event),
+                get_language(),
+                citing.download_urls(event, presentation),
+            )
+        return context
+
+    def signposted(self):
+        return self.object.event, self.object
 
 
 class PersonDetailView(PublicPageMixin, DetailView):

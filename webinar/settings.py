@@ -254,6 +254,9 @@ DATA_LICENCE_NAME = env.str("DJANGO_DATA_LICENCE_NAME", default="CC BY 4.0")
 DATA_LICENCE_URL = env.str(
     "DJANGO_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
+# Citing records (README, "Citing records"): who publishes the records, as citations and
+# citation managers name the publisher (the site's owner).
+SITE_PUBLISHER = env.str("DJANGO_SITE_PUBLISHER", default="Event Records")
 FEED_ITEMS = 50
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
