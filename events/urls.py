@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import api, data_views, views
 from .feeds import LatestEventsFeed
+from .opendata import facts
 from .opendata.citing import FORMATS, CitationDownloadView
 
 app_name = "events"
@@ -98,6 +99,16 @@ api_patterns = (
             "api/presentations/<slug:event_slug>/<slug:slug>/",
             api.PresentationViewSet.as_view({"get": "retrieve"}),
             name="presentation-detail",
+        ),
+        path(
+            "api/events/<slug:slug>/facts/",
+            facts.EventFactListView.as_view(),
+            name="event-facts",
+        ),
+        path(
+            "api/events/<slug:slug>/facts/<slug:anchor>/",
+            facts.EventFactView.as_view(),
+            name="event-fact",
         ),
         path("api/", include(api_router.urls)),
     ],

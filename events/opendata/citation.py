@@ -15,6 +15,7 @@ literal, so no style turns "Jing Yijia" into "Yijia Jing".
 
 import copy
 import hashlib
+import html
 import json
 from functools import cache
 from pathlib import Path
@@ -197,9 +198,21 @@ def with_accessed(item, day=None):
     return item
 
 
+def escaped(value):
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [escaped(part) for part in value]
+    if isinstance(value, dict):
+        return {key: escaped(part) for key, part in value.items()}
+    return value
+
+
 def for_processor(item):
     """A copy citeproc-py can read: family-first names as literals (it ignores
-    static-ordering), and `event` (CSL 1.0.1) beside `event-title` for styles that read it."""
+    static-ordering), `event` (CSL 1.0.1) beside `event-title` for styles that read it, and
+    every text HTML-escaped, which its HTML formatter does not do (it adds only its own
+    <i> and <b>)."""
     item = copy.deepcopy(item)
     for variable in ("author", "chair", "organizer"):
         for name in item.get(variable, []):
@@ -208,7 +221,10 @@ def for_processor(item):
                 name["literal"] = literal.strip()
     if "event-title" in item:
         item["event"] = item["event-title"]
-    return item
+    return {
+        key: value if key in ("id", "type", "language") else escaped(value)
+        for key, value in item.items()
+    }
 
 
 @cache
@@ -219,7 +235,7 @@ def loaded_style(key):
 
 
 def formatted(item, key):
-    """The item's bibliography entry in one style, as HTML (citeproc-py escapes the text)."""
+    """The item's bibliography entry in one style, as HTML."""
     source = CiteProcJSON([for_processor(item)])
     bibliography = CitationStylesBibliography(loaded_style(key), source, formatter.html)
     bibliography.register(Citation([CitationItem(item["id"])]))
@@ -242,7 +258,7 @@ def cite_section(item, language):
         texts = [formatted(item, style.key) for style in styles_for(language)]
         caching.cache().set(key, texts, CACHE_SECONDS)
     return [
-        (style, mark_safe(text))  # noqa: S308 - citeproc-py's HTML formatter escapes the text
+        (style, mark_safe(text))  # noqa: S308 - the text is escaped before formatting
         for style, text in zip(styles_for(language), texts, strict=True)
     ]
 

@@ -325,7 +325,7 @@ def test_event_page_shows_speakers_reported_and_named(client, shanghai):
 
 def test_event_page_reveals_the_quoted_passage_for_a_count(client, shanghai):
     page = client.get(shanghai.get_absolute_url()).content.decode()
-    assert '<details class="evidence">' in page
+    assert '<details class="evidence" id="fact-participants">' in page
     assert "There were six speakers and more than 200 participants" in page
 
 
