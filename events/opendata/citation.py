@@ -35,8 +35,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from events import caching
-from events.exports import absolute_url, language_tag
+from events.cache import generation
+from events.opendata.common import absolute_url, language_tag
 
 CSL = Path(__file__).resolve().parent / "csl"
 # Formatted citations are keyed by their content (see cite_section): a day is enough.
@@ -253,10 +253,10 @@ def cite_section(item, language):
         json.dumps([item, language], sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     key = f"citation:{digest}"
-    texts = caching.cache().get(key)
+    texts = generation.cache().get(key)
     if texts is None:
         texts = [formatted(item, style.key) for style in styles_for(language)]
-        caching.cache().set(key, texts, CACHE_SECONDS)
+        generation.cache().set(key, texts, CACHE_SECONDS)
     return [
         (style, mark_safe(text))  # noqa: S308 - the text is escaped before formatting
         for style, text in zip(styles_for(language), texts, strict=True)

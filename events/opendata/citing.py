@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import View
 
-from events.exports import absolute_url
 from events.models import Event, EventOrganization, Presentation, Role
+from events.opendata.common import absolute_url
 
 from . import bibtex, citation, ris
 

@@ -26,8 +26,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events.exports import absolute_url
 from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
+from events.opendata.common import absolute_url
 
 # How much of the source's text either side of a quote the selectors carry.
 CONTEXT_CHARACTERS = 32
