@@ -13,6 +13,10 @@ class EventsConfig(AppConfig):
 
         receivers.connect()
 
+        from .models.retired import connect_signals
+
+        connect_signals()
+
         from .models import (
             Citation,
             Event,

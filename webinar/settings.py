@@ -74,6 +74,10 @@ MIDDLEWARE = [
     # Django's, except for the language-neutral addresses (files, the API): webinar/languages.py.
     "webinar.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old addresses of unpublished, deleted or merged records: 410 or 301 instead of 404
+    # (events/site/gone.py). Inside the locale middleware, so the page is in the reader's
+    # language.
+    "events.site.gone.RetiredRecordMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

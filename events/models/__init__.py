@@ -6,6 +6,7 @@ source behind each fact. One module per family of models; every model is importa
 from .event import Event, EventOrganization, EventQuerySet, validate_time_zone
 from .evidence import Citation, Cited, Source, cited_constraint
 from .programme import KeyPoint, Presentation, Role
+from .retired import RetiredRecord
 from .topics import Topic
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "EventQuerySet",
     "KeyPoint",
     "Presentation",
+    "RetiredRecord",
     "Role",
     "Source",
     "Topic",
