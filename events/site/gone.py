@@ -71,9 +71,7 @@ def gone_response(request, match, record):
     if match.view_name == "data:event_ics" or match.view_name.startswith(
         ("events:event_cite_", "events:presentation_cite_")
     ):
-        return HttpResponse(
-            message + "\n", status=410, content_type="text/plain; charset=utf-8"
-        )
+        return HttpResponse(message + "\n", status=410, content_type="text/plain; charset=utf-8")
     page = render_to_string(
         "gone.html", {"message": message, "retired_at": record.retired_at}, request
     )

@@ -58,10 +58,13 @@ def test_unpublished_event_answers_410_everywhere(client, language):
         assert b"Withdrawn webinar" not in response.content, name
     page = html.fromstring(client.get(addresses["page"]).content)
     heading = page.xpath("//h1")[0].text_content()
-    assert heading == {
-        "en": "This record is no longer published",
-        "zh-hans": "此记录已不再公开",
-    }[language]
+    assert (
+        heading
+        == {
+            "en": "This record is no longer published",
+            "zh-hans": "此记录已不再公开",
+        }[language]
+    )
     api = client.get(addresses["api"]).json()
     assert "withdrawn" in api["detail"] and api["gone_since"]
 
