@@ -33,7 +33,15 @@ def first_fact():
     return {"slug": citation.event.slug, "anchor": fact_anchor(citation)}
 
 
-SAMPLE_KWARGS = {"api:event-fact": first_fact}
+def first_version():
+    """The first public version of a published event (every published event has one)."""
+    from events.models import Event
+
+    event = Event.objects.published().first()
+    return {"slug": event.slug if event else "no-event", "number": 1}
+
+
+SAMPLE_KWARGS = {"api:event-fact": first_fact, "events:event_version": first_version}
 
 
 @dataclass(frozen=True)

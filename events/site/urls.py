@@ -5,7 +5,7 @@ from django.urls import path
 from events.opendata import views as data_views
 from events.opendata.citing import FORMATS, CitationDownloadView
 
-from . import people, views
+from . import people, versions, views
 
 app_name = "events"
 
@@ -13,6 +13,17 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("events/", views.EventListView.as_view(), name="list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
+    # Before the presentation pattern, which "versions" would otherwise match as a slug.
+    path(
+        "events/<slug:slug>/versions/",
+        versions.EventChangesView.as_view(),
+        name="event_changes",
+    ),
+    path(
+        "events/<slug:slug>/versions/<int:number>/",
+        versions.EventVersionView.as_view(),
+        name="event_version",
+    ),
     path(
         "events/<slug:event_slug>/<slug:slug>/",
         views.PresentationDetailView.as_view(),

@@ -14,6 +14,7 @@ from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
 from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
 from events.opendata import citation, citing
+from events.site import versions
 from events.templatetags.open_data import event_structured_data
 
 from .forms import EventFilterForm
@@ -161,6 +162,7 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
             "hosts": [p for p in event.participations.all() if p.part in HOST_PARTS],
             "partners": [p for p in event.participations.all() if p.part not in HOST_PARTS],
             "cite": self.cite(event),
+            "changes": versions.change_summary(event) if event.is_published else None,
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),

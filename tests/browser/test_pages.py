@@ -18,6 +18,8 @@ PAGE_TYPES = [
     "organizations",
     "data",
     "not-found",
+    "event-changes",
+    "event-version",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
