@@ -2,7 +2,7 @@
 Public versions of an event record, read from the editors' history (django-simple-history).
 
 A *change* is what one save in the admin wrote: the event's row and its inlines, stored within
-a few seconds of each other. Only changes the public could see count: those after which the
+a second of each other. Only changes the public could see count: those after which the
 event was published. The first of them is the publication (version 1); each later one is a
 new version. Changes made while the record was a draft, the unpublishing itself, editor names
 and the history's internal notes are never shown; "baseline" rows (the state stored before a
@@ -32,7 +32,7 @@ from events.opendata.common import absolute_url
 HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 # Rows written by one save lie within this span of each other.
-SAME_CHANGE = datetime.timedelta(seconds=5)
+SAME_CHANGE = datetime.timedelta(seconds=1)
 PART_MODELS = [Role, Presentation, EventOrganization, Citation, KeyPoint]
 # What the history tables hold but the record page does not show as a fact.
 NOT_PUBLIC = {
@@ -79,7 +79,8 @@ class Version:
     number: int
     date: datetime.datetime
     rows: list = field(default_factory=list)
-    published: bool = True
+    note: str = ""
+    is_correction: bool = False
 
     @property
     def is_publication(self):
@@ -100,10 +101,18 @@ def history_rows(event):
     return sorted(rows, key=lambda row: (row.history_date, row.history_id))
 
 
-def grouped(rows):
+def grouped(rows, baseline):
+    """Rows of one save together; a baseline (the state before an edit, written by the same
+    save) never joins the edit's rows."""
     groups = []
     for row in rows:
-        if groups and row.history_date - groups[-1][-1].history_date <= SAME_CHANGE:
+        previous = groups[-1][-1] if groups else None
+        if (
+            previous is not None
+            and row.history_date - previous.history_date <= SAME_CHANGE
+            and (row.history_change_reason in baseline)
+            == (previous.history_change_reason in baseline)
+        ):
             groups[-1].append(row)
         else:
             groups.append([row])
@@ -163,7 +172,7 @@ def public_groups(event_rows, part_rows):
     public = []
     event_ids = {id(row) for row in event_rows}
     rows = sorted([*event_rows, *part_rows], key=lambda row: row.history_date)
-    for group in grouped(rows):
+    for group in grouped(rows, baseline):
         for row in group:
             if id(row) in event_ids:
                 status = row.status
@@ -181,6 +190,15 @@ def public_groups(event_rows, part_rows):
     return public
 
 
+def note_of(rows):
+    """(public note, is a correction) that the editor gave with this change, on the event's
+    own row of it."""
+    for row in reversed(rows):
+        if hasattr(row, "is_correction") and getattr(row, "status", ""):
+            return row.public_note, row.is_correction
+    return "", False
+
+
 def public_versions(event):
     """The event's public versions, oldest first (see the module docstring)."""
     rows = history_rows(event)
@@ -189,7 +207,7 @@ def public_versions(event):
     versions = []
     for number, (date, group) in enumerate(public_groups(event_rows, part_rows), start=1):
         changes = [] if number == 1 else [c for c in map(row_change, group) if c is not None]
-        versions.append(Version(number, date, changes))
+        versions.append(Version(number, date, changes, *note_of(group)))
     if not versions and event.is_published:
         # Published without an edit since (loaded from a fixture or an import).
         versions.append(Version(1, event.published_at))
@@ -201,15 +219,26 @@ class LightRow:
     history_date: datetime.datetime
     history_change_reason: str
     status: str = ""
+    public_note: str = ""
+    is_correction: bool = False
+
+
+@dataclass
+class ChangeSummary:
+    last_changed: datetime.datetime
+    count: int
+    # The latest correction: (date, public note), or None.
+    correction: tuple = None
 
 
 def change_summary(event):
-    """(last change, number of changes since publication) in two queries, for the record
-    page: the same count as `public_versions`, from dates and reasons only."""
+    """When the record last changed publicly, how often since publication, and its latest
+    correction, in two queries for the record page: the same count as `public_versions`,
+    from dates, reasons and notes only."""
     event_rows = [
         LightRow(*values)
         for values in Event.history.filter(id=event.pk).values_list(
-            "history_date", "history_change_reason", "status"
+            "history_date", "history_change_reason", "status", "public_note", "is_correction"
         )
     ]
     presentations = Presentation.history.filter(event_id=event.pk).values("id")
@@ -224,8 +253,9 @@ def change_summary(event):
     part_rows = [LightRow(*values) for values in parts[0].union(*parts[1:], all=True)]
     groups = public_groups(event_rows, part_rows)
     if not groups:
-        return event.published_at, 0
-    return groups[-1][0], len(groups) - 1
+        return ChangeSummary(event.published_at, 0)
+    corrections = [(date, note_of(rows)[0]) for date, rows in groups[1:] if note_of(rows)[1]]
+    return ChangeSummary(groups[-1][0], len(groups) - 1, corrections[-1] if corrections else None)
 
 
 def record_as_of(event, when):

@@ -9,6 +9,7 @@ from django.utils import translation
 from lxml import html
 
 from events.models import Event
+from tests.admin_forms import changeform_data
 from tests.factories import EventFactory, PresentationFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,29 @@ def test_a_presentation_slug_named_versions_does_not_hide_the_changes(client):
     PresentationFactory(event=event, slug="talk")
 
     assert client.get(reverse("events:event_changes", args=[event.slug])).status_code == 200
+
+
+def test_editor_marks_a_change_as_a_correction_with_a_public_note(admin_client, client):
+    event = EventFactory(title="Webinar on smart cities")
+    admin_url = reverse("admin:events_event_change", args=[event.pk])
+    data = changeform_data(admin_client.get(admin_url))
+    data.update(
+        title_en="Webinar on SMART cities",
+        public_note="Corrected the spelling of SMART",
+        is_correction="on",
+    )
+
+    response = admin_client.post(admin_url, data)
+
+    assert response.status_code == 302
+    page = text(client.get(event.get_absolute_url()))
+    assert "Correction" in page and "Corrected the spelling of SMART" in page
+    changes = text(client.get(reverse("events:event_changes", args=[event.slug])))
+    assert "Correction: Corrected the spelling of SMART" in changes
+    feed = client.get(reverse("data:feed")).content.decode()
+    assert "Corrected: Webinar on SMART cities" in feed
+    assert "Corrected the spelling of SMART" in feed
+    # The note belongs to that change: the form opens blank again.
+    form = admin_client.get(admin_url).context["adminform"].form
+    assert not form["public_note"].value()
+    assert not form["is_correction"].value()
