@@ -55,9 +55,7 @@ def at_commit(retire):
 def once_now_and_at_commit(retire):
     """For bulk writes: retire() at the first change of a transaction and at its commit."""
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        retire()
-    elif at_commit(retire):
+    if not connection.in_atomic_block or at_commit(retire):
         retire()
 
 

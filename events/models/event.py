@@ -357,9 +357,12 @@ class Event(ChoiceLabels, models.Model):
         }
 
 
-class EventOrganizationManager(models.Manager):
+class EventOrganizationQuerySet(models.QuerySet):
     def get_by_natural_key(self, event_slug, organization_slug, part):
         return self.get(event__slug=event_slug, organization__slug=organization_slug, part=part)
+
+    def published(self):
+        return self.filter(event__in=Event.objects.published())
 
 
 class EventOrganization(Cited):
@@ -386,7 +389,7 @@ class EventOrganization(Cited):
     part = models.CharField(_("part"), max_length=16, choices=Part.choices, default=Part.HOST)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = EventOrganizationManager()
+    objects = EventOrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "order", "pk"]

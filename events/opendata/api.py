@@ -368,7 +368,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
-        people = Event.objects.published().people().order_by("family_name", "given_name", "slug")
+        people = Event.objects.published().people()
         if self.action == "list":
             for word in query_filters(self.request, SearchSerializer).get("q", "").split():
                 people = people.filter(
@@ -391,9 +391,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self):
-        organizations = (
-            Event.objects.published().organizations().select_related("parent").order_by("name_en")
-        )
+        organizations = Event.objects.published().organizations().select_related("parent")
         if self.action == "list":
             for word in query_filters(self.request, SearchSerializer).get("q", "").split():
                 organizations = organizations.filter(

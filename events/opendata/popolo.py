@@ -151,8 +151,8 @@ def popolo(events=None):
     """The whole published dataset as one Popolo document."""
     events = list(published_events() if events is None else events)
     published = Event.objects.published()
-    people = published.people().order_by("family_name", "given_name", "slug")
-    organizations = published.organizations().select_related("parent").order_by("name_en")
+    people = published.people()
+    organizations = published.organizations().select_related("parent")
     data = {
         "persons": [popolo_person(person) for person in people],
         "organizations": [popolo_organization(org) for org in organizations],

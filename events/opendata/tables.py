@@ -121,7 +121,7 @@ def csv_rows(table):
     if table == "events":
         return event_rows(published_events())
     if table == "people":
-        return person_rows(published.people().order_by("family_name", "given_name", "slug"))
+        return person_rows(published.people())
     if table == "organizations":
         return organization_rows(published.organizations().select_related("parent"))
     if table == "roles":

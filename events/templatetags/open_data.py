@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from events.models import Event, Role
+from events.models import Role
 from events.opendata import jsonld
 
 register = template.Library()
@@ -40,7 +40,8 @@ def event_structured_data(event):
 @register.simple_tag
 def person_structured_data(person):
     roles = (
-        Role.objects.filter(person=person, event__in=Event.objects.published())
+        Role.objects.published()
+        .filter(person=person)
         .select_related("event", "organization__parent")
         .order_by("-event__start_date", "order")
     )
