@@ -7,7 +7,7 @@ import zoneinfo
 from events.models import Event, EventOrganization
 from people.models import Organization
 
-from .common import absolute_url, jsonld_text, participant_sentence
+from .common import absolute_url, description_with_count, jsonld_text
 
 SCHEMA_ORG = "https://schema.org/"
 
@@ -113,9 +113,7 @@ def event_jsonld(event):
         "@id": url,
         "url": url,
         "name": jsonld_text(event, "title"),
-        "description": "\n\n".join(
-            part for part in [event.description, participant_sentence(event)] if part
-        ),
+        "description": description_with_count(event),
         "startDate": schema_date(event, event.start_date, event.start_time),
         "endDate": schema_date(event, event.end_date, event.end_time),
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
