@@ -12,7 +12,7 @@ from events.cache import fragments
 from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
 from events.models import Event, Presentation, shapes
-from events.templatetags.open_data import event_structured_data
+from events.opendata.jsonld import event_script
 
 from .forms import EventFilterForm
 from .paginators import OnePassPaginator
@@ -130,7 +130,7 @@ class EventDetailView(PublicPageMixin, DetailView):
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),
-            "structured_data": event_structured_data(event),
+            "structured_data": event_script(event),
         }
 
 
