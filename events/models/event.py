@@ -100,7 +100,7 @@ class EventQuerySet(models.QuerySet):
 
         # One uncorrelated `pk IN (… UNION …)`: a correlated EXISTS led SQLite to probe
         # every event for every person, and an OR of two IN lists stops PostgreSQL from
-        # using a semi-join (minutes at 10,000–100,000 events).
+        # using a semi-join (bench/README.md has the timings at 10,000 and 100,000 events).
         return Person.objects.filter(
             pk__in=Role.objects.filter(event__in=self)
             .order_by()
