@@ -113,10 +113,8 @@ def event_place(event):
 
 
 def hosts(event):
-    from events.models import EventOrganization
-
-    hosting = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
-    return [p.organization for p in event.participations.all() if p.part in hosting]
+    """The organizations holding the event (host, co-host, organizer), in the record's order."""
+    return [p.organization for p in event.organizing_participations()]
 
 
 def chairs(event):

@@ -7,22 +7,15 @@ The downloads are read in the page's language (they sit under /en/ and /zh-hans/
 page they cite), since a citation quotes the page's title and words.
 """
 
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import View
 
-from events.models import Event, EventOrganization, Presentation, Role
+from events.models import Event, Presentation, shapes
 from events.opendata.common import absolute_url
 
 from . import bibtex, citation, ris
-
-# What a citation reads of an event beyond its own row: the chair and the hosts.
-EVENT_LOOKUPS = [
-    Prefetch("roles", queryset=Role.objects.select_related("person")),
-    Prefetch("participations", queryset=EventOrganization.objects.select_related("organization")),
-]
 
 FORMATS = {
     "csl": ("application/vnd.citationstyles.csl+json", "json"),
@@ -80,7 +73,7 @@ class SignpostingMixin:
 
 
 def published_event(slug):
-    return get_object_or_404(Event.objects.published().prefetch_related(*EVENT_LOOKUPS), slug=slug)
+    return get_object_or_404(Event.objects.published().prefetch_related(*shapes.cited()), slug=slug)
 
 
 def item_for(event_slug, slug=None):

@@ -43,14 +43,14 @@ class LatestEventsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        parts = [item.description, common.participant_sentence(item)]
+        text = common.description_with_count(item, separator=" ")
         if item.correction:
             date, note = item.correction
             announcement = _("Correction of %(day)s.") % {
                 "day": formats.date_format(date, "DATE_FORMAT")
             }
-            parts.insert(0, f"{announcement} {note}".strip())
-        return " ".join(part for part in parts if part)
+            return " ".join(part for part in [announcement, note, text] if part)
+        return text
 
     def item_pubdate(self, item):
         return item.published_at

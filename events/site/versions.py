@@ -25,11 +25,17 @@ from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView
 
 from events.cache.pages import PublicPageMixin
-from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
+from events.models import (
+    Citation,
+    Event,
+    EventOrganization,
+    KeyPoint,
+    Presentation,
+    Role,
+    shapes,
+)
 from events.opendata import citation, citing
 from events.opendata.common import absolute_url
-
-HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 # Rows written by one save lie within this span of each other.
 SAME_CHANGE = datetime.timedelta(seconds=1)
@@ -333,11 +339,7 @@ class EventVersionView(PublishedEventMixin, PublicPageMixin, DetailView):
         record = record_as_of(event, version.date + datetime.timedelta(microseconds=1))
         if record is None:
             # No history yet: the only version is the record as it is.
-            from events.site.views import EventDetailView
-
-            record = Event.objects.prefetch_related(*EventDetailView.record_lookups).get(
-                pk=event.pk
-            )
+            record = Event.objects.prefetch_related(*shapes.everything_shown()).get(pk=event.pk)
         for name in ("sources", "topics"):
             keep_prefetched(record, name, getattr(event, name).all())
         roles = record.roles.all()
@@ -358,7 +360,8 @@ class EventVersionView(PublishedEventMixin, PublicPageMixin, DetailView):
                         "link_sources": True,
                         "evidence": {c.fact: c for c in record.citations.all()},
                         "named_count": len({role.person_id for role in roles}),
-                        "hosts": [p for p in record.participations.all() if p.part in HOST_PARTS],
+                        "hosts": record.organizing_participations(),
+                        "partners": record.other_participations(),
                         "version_of": version,
                     },
                     self.request,

@@ -1,7 +1,7 @@
 """The public pages of the records: home, the event list, an event, a presentation."""
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -12,20 +12,13 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 from events.cache import fragments
 from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
-from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
+from events.models import Event, Presentation, shapes
 from events.opendata import citation, citing
+from events.opendata.jsonld import event_script
 from events.site import versions
-from events.templatetags.open_data import event_structured_data
 
 from .forms import EventFilterForm
 from .paginators import OnePassPaginator
-
-
-def listing_participations():
-    return Prefetch(
-        "participations",
-        queryset=EventOrganization.objects.select_related("organization"),
-    )
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -36,9 +29,7 @@ class HomeView(PublicPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
         context.update(remember("home-counts", lambda: self.counts(published)))
-        context["latest_events"] = published.prefetch_related(listing_participations())[
-            : self.latest_count
-        ]
+        context["latest_events"] = published.for_listing()[: self.latest_count]
         return context
 
     @staticmethod
@@ -70,7 +61,7 @@ class EventListView(PublicPageMixin, ListView):
             return published.none()
         if self.form.is_bound:
             published = self.form.filter(published)
-        return published.prefetch_related(listing_participations())
+        return published.for_listing()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
@@ -104,28 +95,6 @@ class EventListView(PublicPageMixin, ListView):
 class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
-    # Everything the page's body and structured data show, fetched only when they are not
-    # in the fragment cache (events/cache/fragments.py).
-    record_lookups = [
-        Prefetch(
-            "roles",
-            queryset=Role.objects.select_related("person", "organization__parent", "source"),
-        ),
-        Prefetch(
-            "presentations",
-            queryset=Presentation.objects.select_related("source").prefetch_related(
-                "speakers",
-                Prefetch("key_points", queryset=KeyPoint.objects.select_related("source")),
-            ),
-        ),
-        Prefetch(
-            "participations",
-            queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-        ),
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
-        "sources",
-        "topics",
-    ]
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user)
@@ -146,7 +115,8 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
         return context
 
     def render_fragments(self, event):
-        prefetch_related_objects([event], *self.record_lookups)
+        # Only when they are not in the fragment cache (events/cache/fragments.py).
+        prefetch_related_objects([event], *shapes.everything_shown())
         roles = event.roles.all()
         speakers = {
             speaker.pk
@@ -159,14 +129,14 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
             "link_sources": True,
             "evidence": {citation.fact: citation for citation in event.citations.all()},
             "named_count": len({role.person_id for role in roles} | speakers),
-            "hosts": [p for p in event.participations.all() if p.part in HOST_PARTS],
-            "partners": [p for p in event.participations.all() if p.part not in HOST_PARTS],
+            "hosts": event.organizing_participations(),
+            "partners": event.other_participations(),
             "cite": self.cite(event),
             "changes": versions.change_summary(event) if event.is_published else None,
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),
-            "structured_data": event_structured_data(event),
+            "structured_data": event_script(event),
             "cite": body_context["cite"],
         }
 
@@ -182,9 +152,6 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
         return self.object, None
 
 
-HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
-
-
 class PresentationDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
@@ -197,11 +164,8 @@ class PresentationDetailView(citing.SignpostingMixin, PublicPageMixin, DetailVie
             .prefetch_related(
                 "speakers",
                 "key_points__source",
-                # The chair and hosts the citation names.
-                *(
-                    Prefetch(f"event__{lookup.prefetch_through}", queryset=lookup.queryset)
-                    for lookup in citing.EVENT_LOOKUPS
-                ),
+                # The chair and organizers the citation names.
+                *shapes.cited(through="event__"),
             ),
             event__slug=self.kwargs["event_slug"],
             slug=self.kwargs["slug"],
