@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0006_retired_records'),
+        ('events', '0007_retired_records'),
     ]
 
     operations = [
