@@ -103,6 +103,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# With persistent connections, a connection the database dropped (a restart) is found out
+# before a request uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
@@ -296,6 +299,32 @@ BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 # Longest query string any page accepts; longer ones get 414 before a view runs.
 MAX_QUERY_STRING_LENGTH = env.int("DJANGO_MAX_QUERY_STRING_LENGTH", default=2048)
+
+# --- Faults and bounds (README, "Faults") ------------------------------------------------------
+# Request bodies, by address, refused from their Content-Length before anything reads them
+# (webinar.security.RequestBodyLimitMiddleware): the sign-in form, public pages (the language
+# switcher's form is the only one), and the admin's forms with uploads (materials are at
+# most 25 MB, events.materials).
+LOGIN_MAX_BODY_BYTES = env.int("DJANGO_LOGIN_MAX_BODY_BYTES", default=16 * 1024)
+PUBLIC_MAX_BODY_BYTES = env.int("DJANGO_PUBLIC_MAX_BODY_BYTES", default=16 * 1024)
+ADMIN_MAX_BODY_BYTES = env.int("DJANGO_ADMIN_MAX_BODY_BYTES", default=26 * 1024 * 1024)
+# Form fields (not files) Django reads into memory, and how many; files above the memory
+# size go to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=5000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "webinar.security.ReadOnlyPagesMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "webinar.security.RequestBodyLimitMiddleware",
+)
+# Seconds a reader is asked to wait (Retry-After) while the database does not answer.
+DATABASE_RETRY_AFTER_SECONDS = env.int("DJANGO_DATABASE_RETRY_AFTER_SECONDS", default=10)
+# Load balancers probe over plain http by address: the health endpoints are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # --- Production serving: static files, sessions, shared cache, uploaded media ----------------
 # Kept together so that `make serve`, deploy/ and bench/ have one place to read.
 
