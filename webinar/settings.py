@@ -107,7 +107,27 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 # before a request uses it, instead of failing that request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds public pages, their fragments and the generation that retires them, and
+# sessions: every process serving the site must see the same one, or an edit (or an
+# unpublish, or a sign-out) reaches one worker and the others keep the old state. Debug off
+# and no CACHE_URL: files under DJANGO_CACHE_DIR, shared by every worker on this machine
+# (several machines need CACHE_URL=redis://…). A process-local cache (locmemcache://) is
+# refused with debug off unless DJANGO_SINGLE_PROCESS=true says one process serves the site
+# (the test suite, a one-worker server). README, "Faults".
+CACHE_DIR = env.path("DJANGO_CACHE_DIR", default=BASE_DIR / "var" / "cache")
+SINGLE_PROCESS = env.bool("DJANGO_SINGLE_PROCESS", default=DEBUG)
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default="locmemcache://" if DEBUG else f"filecache://{CACHE_DIR}"
+    )
+}
+if CACHES["default"]["BACKEND"].endswith("locmem.LocMemCache") and not SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "CACHE_URL is a process-local cache (locmemcache://): with several workers an edit "
+        "would reach only one of them and the others would serve the old page. Use "
+        "CACHE_URL=redis://… (or leave it unset for a file cache shared on this machine), or "
+        "set DJANGO_SINGLE_PROCESS=true if one process serves the site."
+    )
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "webinar.cache.RedisCache"  # reuses its clients (see there)
 
