@@ -18,3 +18,7 @@ os.environ.setdefault("DJANGO_API_RATE_LIMIT", "100000/minute")
 # what most tests exercise; tests of the production default cache start their own servers.
 os.environ.setdefault("CACHE_URL", "locmemcache://")
 os.environ.setdefault("DJANGO_SINGLE_PROCESS", "true")
+# The database's part of the page generation is read once per test (tests/conftest.py), so
+# that query counts do not depend on how long a test ran; tests/events/test_cache_faults.py
+# tests the reading itself.
+os.environ.setdefault("DJANGO_PAGE_GENERATION_CHECK_SECONDS", "86400")

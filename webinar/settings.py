@@ -144,7 +144,12 @@ if CACHES["default"]["BACKEND"].endswith("locmem.LocMemCache") and not SINGLE_PR
         "set DJANGO_SINGLE_PROCESS=true if one process serves the site."
     )
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "webinar.cache.RedisCache"  # reuses its clients (see there)
+    # Reuses its clients, and is safe to lose (see webinar/cache.py).
+    CACHES["default"]["BACKEND"] = "webinar.cache.RedisCache"
+# How long a cache operation may wait for Redis, and how long a process then serves without
+# asking it again. Pages are rendered without the cache meanwhile (README, "Faults").
+CACHE_SOCKET_TIMEOUT_SECONDS = env.float("DJANGO_CACHE_SOCKET_TIMEOUT_SECONDS", default=0.25)
+CACHE_RETRY_SECONDS = env.float("DJANGO_CACHE_RETRY_SECONDS", default=2.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -411,6 +416,10 @@ FORMAT_MODULE_PATH = ["webinar.formats"]
 # with the per-process default (local memory) a change would reach only one worker.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
+# The generation lives in the database (events/cache/generation.py); a process subscribed to
+# Redis's announcements reads it again at most this often (otherwise on every request), so
+# a lost announcement delays a change by no more than this.
+PAGE_GENERATION_CHECK_SECONDS = env.float("DJANGO_PAGE_GENERATION_CHECK_SECONDS", default=1.0)
 # With Redis, each process also keeps this many recently read pages in memory, checked against
 # a generation that Redis publishes to every process, so a repeat hit needs no round trip.
 PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)

@@ -25,8 +25,9 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
 # Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions,
-# login throttling records); everything else is a record someone made and is backed up.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# login throttling records, the cache's generation); everything else is a record someone made
+# and is backed up.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "events.cachegeneration"]
 # Version of the manifest's shape; 2 added the per-file checksums.
 MANIFEST_FORMAT = 2
 
