@@ -395,11 +395,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
 
-# Sessions live in the database, read through the cache: any app server can answer any
-# request, and a cache flush logs nobody out.
-SESSION_ENGINE = env.str(
-    "DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db"
-)
+# Sessions live in the database only: any app server can answer any request, a cache flush
+# logs nobody out, and a sign-out made while the cache is away cannot be undone by the
+# cache's old copy of the session when it returns (as it could with cached_db). Only editors
+# have sessions; one query per admin request is cheap next to the admin's own.
+SESSION_ENGINE = env.str("DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 # --- Languages: English and Simplified Chinese (README, "Languages") -------------------------
 # The reader's choice from the switcher is kept for a year in the language cookie; without it,

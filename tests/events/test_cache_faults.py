@@ -5,6 +5,7 @@ snapshot, while pages are read and records written in this process.
 """
 
 import logging
+import os
 import shutil
 import time
 import uuid
@@ -22,14 +23,15 @@ from tests.factories import EventFactory
 from tests.faults.servers import OwnRedis
 from webinar import cache as cache_backend
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def own_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed")
+        pytest.skip("needs redis-server")
     server = OwnRedis(tmp_path)
     yield server
     server.stop()
