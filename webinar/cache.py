@@ -3,8 +3,9 @@ Django's Redis cache backend, made safe to lose: one redis-py client per connect
 short socket timeouts and no retries, and an outage breaker.
 
 - Django's backend builds a new `redis.Redis` object for every cache operation. With redis-py
-  5 and later that costs about 0.15 ms (it rebuilds its table of response callbacks), more
-  than the loopback round trip itself, and a cached page costs one such operation. A client
+  5 and later that costs more than the loopback round trip itself (it rebuilds its table of
+  response callbacks; bench/README.md has the figure), and a cached page costs one such
+  operation. A client
   only holds a pool, and redis-py clients are thread-safe, so one per pool is enough.
 - The cache is never a single point of failure. An operation that fails (Redis stopped,
   frozen, unreachable) counts as a miss (reads) or is dropped (writes), and for

@@ -2,13 +2,7 @@
 
 from events.models import Event
 
-from .common import (
-    absolute_url,
-    organizing_participations,
-    participant_sentence,
-    published_events,
-    texts_by_language,
-)
+from .common import absolute_url, description_with_count, published_events, texts_by_language
 from .jsonld import schema_date
 
 
@@ -78,10 +72,8 @@ def popolo_organization(organization):
 
 
 def popolo_event(event):
-    organizers = organizing_participations(event)
-    description = "\n\n".join(
-        part for part in [event.description, participant_sentence(event)] if part
-    )
+    organizers = event.organizing_participations()
+    description = description_with_count(event)
     data = {
         "id": f"event/{event.slug}",
         "name": event.title,
@@ -151,8 +143,8 @@ def popolo(events=None):
     """The whole published dataset as one Popolo document."""
     events = list(published_events() if events is None else events)
     published = Event.objects.published()
-    people = published.people().order_by("family_name", "given_name", "slug")
-    organizations = published.organizations().select_related("parent").order_by("name_en")
+    people = published.people()
+    organizations = published.organizations().select_related("parent")
     data = {
         "persons": [popolo_person(person) for person in people],
         "organizations": [popolo_organization(org) for org in organizations],
