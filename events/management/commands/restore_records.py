@@ -179,7 +179,11 @@ class Command(BaseCommand):
             verified = len(manifest["files"])
             if check:
                 self.stdout.write(
-                    self.style.SUCCESS(f"{file}: whole; {verified} files match their SHA-256.")
+                    self.style.SUCCESS(
+                        f"{file}: whole; {verified} file{'' if verified == 1 else 's'} "
+                        f"match{'es' if verified == 1 else ''} {'its' if verified == 1 else 'their'} "
+                        "SHA-256."
+                    )
                 )
                 return
             self.check_migrations(manifest)
