@@ -180,9 +180,9 @@ class Command(BaseCommand):
             if check:
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"{file}: whole; {verified} file{'' if verified == 1 else 's'} "
-                        f"match{'es' if verified == 1 else ''} {'its' if verified == 1 else 'their'} "
-                        "SHA-256."
+                        f"{file}: whole; 1 file matches its SHA-256."
+                        if verified == 1
+                        else f"{file}: whole; {verified} files match their SHA-256."
                     )
                 )
                 return
