@@ -3,6 +3,7 @@ Event records: what happened, who took part in which capacity, what was presente
 source behind each fact. One module per family of models; every model is importable from here.
 """
 
+from .cache import CacheGeneration
 from .event import Event, EventOrganization, EventQuerySet, validate_time_zone
 from .evidence import Citation, Cited, Source, cited_constraint
 from .programme import KeyPoint, Presentation, Role
@@ -10,6 +11,7 @@ from .retired import RetiredRecord
 from .topics import Topic
 
 __all__ = [
+    "CacheGeneration",
     "Citation",
     "Cited",
     "Event",
