@@ -14,6 +14,8 @@ class EventsConfig(AppConfig):
         caching.connect_signals()
         fragments.connect_signals()
 
+        from django.db.models.signals import pre_save
+
         from .models import (
             Citation,
             Event,
@@ -23,7 +25,12 @@ class EventsConfig(AppConfig):
             Role,
             Source,
             Topic,
+            anchor_quotes_before_save,
+            cited_models,
         )
+
+        for model in cited_models():
+            pre_save.connect(anchor_quotes_before_save, sender=model)
 
         register_history(
             [Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic],
