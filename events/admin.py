@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +12,10 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from people.admin import PersonAdmin
 from people.concurrency import VersionedAdminMixin, VersionedInlineMixin
 from people.history import BaselineHistoryMixin
+from people.models import Person
 
 from .materials import MaterialField
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
@@ -293,3 +296,16 @@ class RoleAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Person)
+
+
+@admin.register(Person)
+class PersonWithRolesAdmin(PersonAdmin):
+    """People as the people app edits them, picked with the title of their latest role (the
+    people app knows nothing of roles)."""
+
+    def rank_picks(self, queryset, term):
+        latest = Role.objects.filter(person=OuterRef("pk")).order_by("-event__start_date", "-pk")
+        return queryset.annotate(latest_title=Subquery(latest.values("position_title_en")[:1]))
