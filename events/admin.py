@@ -26,6 +26,21 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
 
 
+class CitePanelMixin:
+    """A change form with the text of the record's sources beside it, to cite by selecting
+    (templates/admin/events/cite_panel.html, static/js/cite-panel.js)."""
+
+    change_form_template = "admin/events/cite_change_form.html"
+
+    def cite_sources(self, obj):
+        raise NotImplementedError
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        sources = [] if obj is None else [s for s in self.cite_sources(obj) if s.text]
+        context["cite_sources"] = sources
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 class HistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     """A versioned record with its history and its translations side by side."""
 
@@ -100,8 +115,10 @@ class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
         "speakers",
         ("start_time", "end_time"),
         "summary",
-        ("source", "quote"),
-        ("qa_followed", "qa_quote"),
+        "source",
+        "quote",
+        "qa_followed",
+        "qa_quote",
         "material_url",
     ]
     autocomplete_fields = ["speakers", "source"]
@@ -141,7 +158,7 @@ class UncitedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(CitePanelMixin, HistoryAdmin):
     list_display = [
         "title",
         "start_date",
@@ -186,6 +203,9 @@ class EventAdmin(HistoryAdmin):
         if obj is None:
             return fieldsets
         return [(_("Evidence"), {"fields": ["evidence_summary"]}), *fieldsets]
+
+    def cite_sources(self, event):
+        return event.sources.order_by("title")
 
     def get_queryset(self, request):
         return with_uncited_count(super().get_queryset(request))
@@ -276,7 +296,7 @@ class KeyPointInline(TranslationTabularInline):
 
 
 @admin.register(Presentation)
-class PresentationAdmin(HistoryAdmin):
+class PresentationAdmin(CitePanelMixin, HistoryAdmin):
     list_display = ["title", "event", "order", "kind", "speaker_names"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
@@ -298,13 +318,19 @@ class PresentationAdmin(HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["event", ("order", "kind"), "title", "slug", "speakers"]}),
         (_("When"), {"fields": [("start_time", "end_time")]}),
-        (_("What was said"), {"fields": ["summary", ("qa_followed", "qa_quote")]}),
+        (_("What was said"), {"fields": ["summary", "qa_followed", "qa_quote"]}),
         (_("Evidence"), {"fields": ["source", "quote"], "description": EVIDENCE_HELP}),
         (_("Material"), {"fields": ["material_url", "material_file"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speakers")
+
+    def cite_sources(self, presentation):
+        sources = list(presentation.event.sources.order_by("title"))
+        if presentation.source and presentation.source not in sources:
+            sources.insert(0, presentation.source)
+        return sources
 
     @admin.display(description=_("speakers"))
     def speaker_names(self, presentation):
