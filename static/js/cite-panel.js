@@ -183,6 +183,14 @@
 
     texts.forEach(function (box) {
       const input = box.querySelector("textarea");
+      // Not `readonly`: Chromium then refuses to move a caret or select with the keyboard.
+      // The text is kept as the source has it by refusing every edit instead (the box has
+      // no name and is outside the form, so it is never submitted either way).
+      const original = input.value;
+      input.addEventListener("beforeinput", (event) => event.preventDefault());
+      input.addEventListener("input", function () {
+        input.value = original;
+      });
       input.addEventListener("scroll", function () {
         box.querySelector(".cite-text__backdrop").scrollTop = input.scrollTop;
       });
