@@ -53,8 +53,8 @@ def test_migrations_roll_back_with_the_shanghai_record_loaded():
 
 def test_quote_offsets_migration_stores_existing_quotes_in_the_sources_wording():
     executor = MigrationExecutor(connection)
-    executor.migrate([("events", "0005_order_by_english_columns")])
-    old = executor.loader.project_state([("events", "0005_order_by_english_columns")]).apps
+    executor.migrate([("events", "0006_search_every_text_shown")])
+    old = executor.loader.project_state([("events", "0006_search_every_text_shown")]).apps
     source = old.get_model("events", "Source").objects.create(
         title="Report", slug="report", text="It was “one-stop”—and praised.\nThen more."
     )

@@ -53,7 +53,7 @@ def anchor_existing_quotes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_order_by_english_columns'),
+        ('events', '0006_search_every_text_shown'),
         ('people', '0003_order_by_english_columns'),
     ]
 

@@ -33,4 +33,4 @@ class EditorsAdminSite(admin.AdminSite):
 
 
 class EditorsAdminConfig(AdminConfig):
-    default_site = "people.picking.EditorsAdminSite"
+    default_site = "people.editing.picking.EditorsAdminSite"
