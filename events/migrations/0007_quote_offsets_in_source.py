@@ -179,8 +179,4 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='passage starts at'),
         ),
         migrations.RunPython(anchor_existing_quotes, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='presentation',
-            constraint=models.CheckConstraint(condition=models.Q(('qa_quote', ''), ('source__isnull', False), _connector='OR'), name='presentation_qa_quote_has_source', violation_error_message='A quoted passage needs its source.'),
-        ),
     ]
