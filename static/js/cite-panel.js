@@ -37,7 +37,8 @@
     }
     const group = field.closest(".inline-group");
     const groupHeading = group && group.querySelector("h2");
-    return (groupHeading ? groupHeading.textContent.trim() + ": " : "") + "new row";
+    const panel = document.querySelector("[data-cite-panel]");
+    return (groupHeading ? groupHeading.textContent.trim() + ": " : "") + panel.dataset.msgNewRow;
   }
 
   // What the fact of a quote field is, for the editor: “Roles: Adriana Alberti — Chair — …
@@ -72,6 +73,11 @@
     const target = panel.querySelector("#cite-target");
     const button = panel.querySelector("#cite-button");
     const status = panel.querySelector("#cite-status");
+
+    // The panel's messages, translated by the template.
+    function message(name, values) {
+      return panel.dataset[name].replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+    }
 
     function currentText() {
       return texts.find((box) => !box.hidden) || texts[0];
@@ -149,12 +155,12 @@
       const words = input.value.slice(input.selectionStart, input.selectionEnd).trim();
       const field = document.getElementById(target.value);
       if (!words) {
-        status.textContent = panel.dataset.noSelection || "Select the words of the source first.";
+        status.textContent = message("msgNoSelection", {});
         input.focus();
         return;
       }
       if (!field) {
-        status.textContent = "Choose the fact to cite.";
+        status.textContent = message("msgNoTarget", {});
         return;
       }
       field.value = words;
@@ -163,7 +169,7 @@
       if (select) {
         chooseSource(select, box);
       }
-      status.textContent = "Cited for " + describe(field) + ": “" + words + "”.";
+      status.textContent = message("msgCited", { fact: describe(field), words: words });
       refreshTargets();
       texts.forEach(highlight);
     }
@@ -178,7 +184,7 @@
       const facts = citedRanges(box)
         .filter(([start, end]) => start <= at && at < end)
         .map(([, , field]) => describe(field));
-      status.textContent = facts.length ? "This passage is cited for: " + facts.join("; ") + "." : "";
+      status.textContent = facts.length ? message("msgRests", { facts: facts.join("; ") }) : "";
     }
 
     texts.forEach(function (box) {
