@@ -94,7 +94,12 @@ def cited_models():
 
 def anchor_quotes_before_save(sender, instance, raw=False, **kwargs):
     """Every write path, raw fixture loads included, stores quotes in the source's wording."""
-    instance.anchor_quotes()
+    try:
+        instance.anchor_quotes()
+    except Source.DoesNotExist:
+        # A raw load may bring a fact before its source; the database checks the key.
+        if not raw:
+            raise
 
 
 class Cited(ChoiceLabels, models.Model):

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from events.models import Citation, EventOrganization, KeyPoint, Presentation, Role, Source
 from events.quotes import closest_passage, locate
@@ -207,3 +209,30 @@ def test_shanghai_fixture_quotes_are_exact_and_anchored(shanghai):
                 assert text[row.qa_quote_start : row.qa_quote_end] == row.qa_quote
 
     assert sorted(stored) == sorted((quote, qa) for _model, quote, qa in given)
+
+
+@pytest.mark.django_db
+def test_raw_load_of_a_fact_before_its_source_is_kept():
+    event, person = EventFactory(), PersonFactory()
+    data = json.dumps(
+        [
+            {
+                "model": "events.role",
+                "fields": {
+                    "event": event.pk,
+                    "person": person.pk,
+                    "kind": "chair",
+                    "order": 1,
+                    "source": 999,
+                    "quote": "was praised.",
+                },
+            },
+            {"model": "events.source", "pk": 999, "fields": {"title": "R", "slug": "r"}},
+        ]
+    )
+
+    with transaction.atomic():
+        for record in serializers.deserialize("json", data):
+            record.save()
+
+    assert Role.objects.get().quote == "was praised."
