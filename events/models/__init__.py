@@ -5,7 +5,14 @@ source behind each fact. One module per family of models; every model is importa
 
 from .cache import CacheGeneration
 from .event import Event, EventOrganization, EventQuerySet, validate_time_zone
-from .evidence import Citation, Cited, Source, cited_constraint
+from .evidence import (
+    Citation,
+    Cited,
+    Source,
+    anchor_quotes_before_save,
+    cited_constraint,
+    cited_models,
+)
 from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
 from .topics import Topic
@@ -23,6 +30,8 @@ __all__ = [
     "Role",
     "Source",
     "Topic",
+    "anchor_quotes_before_save",
     "cited_constraint",
+    "cited_models",
     "validate_time_zone",
 ]

@@ -148,6 +148,8 @@ def event_jsonld(event):
         }
         if role.title_at_the_time:
             performer["description"] = f"{role.title_at_the_time} (title at the time)"
+        if role.source_id:
+            performer["subjectOf"] = source_node(role.source)
         performers.append(performer)
     if performers:
         node["performer"] = performers
@@ -210,6 +212,8 @@ def person_jsonld(person, roles):
             "description": f"Title held at the time of {role.event.title}",
             "affiliation": organization_node(role.organization),
         }
+        if role.source_id:
+            affiliation["subjectOf"] = source_node(role.source)
         affiliations.append(affiliation)
     if affiliations:
         node["affiliation"] = affiliations

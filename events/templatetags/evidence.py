@@ -31,7 +31,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def evidence(context, fact, about="", quote=""):
-    if fact is None or not getattr(fact, "quote", ""):
+    if fact is None or not (quote or getattr(fact, "quote", "")):
         return ""
     source = fact.source
     hidden = ""
