@@ -200,6 +200,9 @@ def record_changed(sender, **kwargs):
     # Again once the transaction commits: a page rendered from the old rows between the
     # save and the commit must not survive under the new generation.
     transaction.on_commit(new_generation)
+    from events.opendata.files import schedule_rebuild
+
+    schedule_rebuild(using=kwargs.get("using"))
 
 
 def is_record_model(model):

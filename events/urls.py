@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import api, data_views, views
 from .feeds import LatestEventsFeed
+from .opendata.files import DOWNLOADS, DownloadView
 
 app_name = "events"
 
@@ -42,16 +43,11 @@ people_patterns = (
 # downloads keep the `data:` namespace; the API's routes keep `api:` (see README, Open data).
 data_patterns = (
     [
-        path("data/events.ics", data_views.CalendarView.as_view(), name="calendar"),
-        path("data/popolo.json", data_views.PopoloView.as_view(), name="popolo"),
-        path("data/events.csv", data_views.CsvView.as_view(table="events"), name="events_csv"),
-        path("data/people.csv", data_views.CsvView.as_view(table="people"), name="people_csv"),
-        path(
-            "data/organizations.csv",
-            data_views.CsvView.as_view(table="organizations"),
-            name="organizations_csv",
+        # Whole-dataset downloads: built files (events/opendata/files.py).
+        *(
+            path(f"data/{download.filename}", DownloadView.as_view(name=name), name=name)
+            for name, download in DOWNLOADS.items()
         ),
-        path("data/roles.csv", data_views.CsvView.as_view(table="roles"), name="roles_csv"),
         # A feed is read-only: other methods get 405 like every other public page.
         path("data/events.atom", require_safe(LatestEventsFeed()), name="feed"),
         path("events/<slug:slug>.ics", data_views.EventCalendarView.as_view(), name="event_ics"),

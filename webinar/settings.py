@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 ]
 # Open data: the read-only JSON API and its OpenAPI document.
 INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
+# Background builds of the whole-dataset downloads: Django's tasks framework (the
+# django-tasks backport) with its database backend, run by `manage.py db_worker`.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -255,6 +258,16 @@ DATA_LICENCE_URL = env.str(
     "DJANGO_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
 FEED_ITEMS = 50
+# The whole-dataset downloads (Popolo, events.ics, the CSVs) are built into this folder when
+# records change, by a task: TASKS names the backend (the database queue, worked by
+# `manage.py db_worker`; DJANGO_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# builds inside the process that made the change, for a site without a worker).
+DATA_DOWNLOADS_DIR = env.path("DJANGO_DATA_DOWNLOADS_DIR", default=BASE_DIR / "var" / "downloads")
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+    }
+}
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
+from events.sitemaps import index as sitemap_index
 from events.sitemaps import sitemaps
 from events.urls import api_patterns, data_patterns, people_patterns
 from events.views import FaviconView
@@ -17,7 +18,14 @@ urlpatterns = [
     path("", include(data_patterns)),
     path("", include(api_patterns)),
     # Public site: crawlers and browsers. Read-only, like every public page: other methods 405.
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of parts of at most 10,000 URLs each (the protocol allows 50,000 and 50 MB).
+    path("sitemap.xml", require_safe(sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path(
         "robots.txt",
         require_safe(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
