@@ -11,8 +11,8 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.concurrency import VersionedAdminMixin, VersionedInlineMixin
-from people.history import BaselineHistoryMixin
+from people.editing.history import BaselineHistoryMixin
+from people.editing.versions import VersionedAdminMixin, VersionedInlineMixin
 
 from .materials import MaterialField
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic

@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .concurrency import VersionedAdminMixin, VersionedForm
-from .history import BaselineHistoryMixin
+from .editing.history import BaselineHistoryMixin
+from .editing.versions import VersionedAdminMixin, VersionedForm
 from .images import PictureField
 from .merging import MergeError, merge
 from .models import Organization, Person

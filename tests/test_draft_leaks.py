@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from events.models import EventOrganization, Role
 from events.opendata.files import DOWNLOADS, build_downloads
 from events.opendata.files import directory as downloads_directory
-from events.sitemaps import sitemaps
+from events.site.sitemaps import sitemaps
 from tests.factories import (
     CitationFactory,
     EventFactory,

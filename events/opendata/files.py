@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -44,7 +43,7 @@ def _csv(table):
 
 DOWNLOADS = {
     "popolo": Download(
-        "popolo.json", "application/json; charset=utf-8", streams.popolo, attachment=False
+        "popolo.json", "application/json; charset=utf-8", streams.popolo_document, attachment=False
     ),
     "calendar": Download(
         "events.ics", "text/calendar; charset=utf-8", streams.calendar, attachment=False
@@ -108,23 +107,12 @@ def is_current(since):
     return started is not None and datetime.datetime.fromisoformat(started) > since
 
 
-def schedule_rebuild(using=None):
-    """Queue one rebuild for when the current transaction commits (one per transaction, however
-    many records it changed: a fixture load or an import queues a single build)."""
+def rebuild_soon():
+    """Queue a rebuild of the downloads. The invalidation policy (events/cache/receivers.py)
+    calls it when a transaction that changed records commits, once per transaction."""
     from .tasks import rebuild_downloads
 
-    connection = transaction.get_connection(using)
-    if any(
-        getattr(callback, "rebuilds_downloads", False)
-        for _, callback, _ in connection.run_on_commit
-    ):
-        return
-
-    def enqueue():
-        rebuild_downloads.enqueue(changed_at=timezone.now().isoformat())
-
-    enqueue.rebuilds_downloads = True
-    transaction.on_commit(enqueue, using=using)
+    rebuild_downloads.enqueue(changed_at=timezone.now().isoformat())
 
 
 class DownloadView(View):

@@ -4,8 +4,8 @@ The whole-dataset downloads as streams of text, read from the database a chunk a
 Each stream walks `published()` records with `iterator(chunk_size=CHUNK_SIZE)`, which runs the
 prefetches once per chunk: the number of queries grows with the number of chunks, never with
 the number of records, and only one chunk of records is in memory at once. The records and
-their fields are those of `events.exports`, which still builds single-event files; the
-streams only change how the whole set is read and written.
+their fields are those of the format modules (`tables`, `ical`, `popolo`), which also build
+the single-event files; the streams only change how the whole set is read and written.
 """
 
 import csv
@@ -17,8 +17,9 @@ import icalendar
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 
-from events import exports
 from events.models import Event, EventOrganization, Presentation, Role
+
+from . import common, ical, popolo, tables
 
 CHUNK_SIZE = 500
 
@@ -82,7 +83,7 @@ def csv_lines(rows):
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     for count, row in enumerate(rows, start=1):
-        writer.writerow([exports.spreadsheet_safe(cell) for cell in row])
+        writer.writerow([tables.spreadsheet_safe(cell) for cell in row])
         if count % CHUNK_SIZE == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -91,15 +92,15 @@ def csv_lines(rows):
 
 
 def csv_table(table):
-    """One published table (one of exports.CSV_TABLES) as CSV text."""
+    """One published table (one of tables.CSV_TABLES) as CSV text."""
     if table == "events":
-        rows = exports.event_rows(each(events_with(participations_prefetch(), "topics", "sources")))
+        rows = tables.event_rows(each(events_with(participations_prefetch(), "topics", "sources")))
     elif table == "people":
-        rows = exports.person_rows(each(people()))
+        rows = tables.person_rows(each(people()))
     elif table == "organizations":
-        rows = exports.organization_rows(each(organizations()))
+        rows = tables.organization_rows(each(organizations()))
     elif table == "roles":
-        rows = exports.role_rows(each(events_with(roles_prefetch())))
+        rows = tables.role_rows(each(events_with(roles_prefetch())))
     else:
         raise ValueError(f"Unknown table {table!r}")
     return csv_lines(rows)
@@ -112,7 +113,7 @@ def calendar(name="Event Records"):
     """Every published event as one iCalendar file: the VTIMEZONEs first (read in one query
     of the zones used), then one VEVENT per event."""
     head = icalendar.Calendar()
-    head.add("prodid", f"-//Event Records//{exports.site_host()}//EN")
+    head.add("prodid", f"-//Event Records//{common.site_host()}//EN")
     head.add("version", "2.0")
     head.add("x-wr-calname", name)
     zones = (
@@ -131,7 +132,7 @@ def calendar(name="Event Records"):
     pending = []
     events = events_with(roles_prefetch(), presentations_prefetch(), participations_prefetch())
     for event in each(events.prefetch_related("topics", "sources")):
-        pending.append(exports.calendar_event(event).to_ical().decode("utf-8"))
+        pending.append(ical.calendar_event(event).to_ical().decode("utf-8"))
         if len(pending) == CHUNK_SIZE:
             yield "".join(pending)
             pending = []
@@ -182,27 +183,27 @@ def json_list(values):
         yield ("\n" if first else ",\n") + ",\n".join(pending)
 
 
-def popolo():
-    """The whole published dataset as one Popolo document (the same objects and order as
-    `exports.popolo()`), written while the events are read once: memberships, events and
-    speeches wait in temporary files until their turn in the document."""
+def popolo_document():
+    """The whole published dataset as one Popolo document (persons, organizations,
+    memberships, events, speeches), written while the events are read once: memberships,
+    events and speeches wait in temporary files until their turn in the document."""
     yield '{"persons": ['
-    yield from json_list(exports.popolo_person(person) for person in each(people()))
+    yield from json_list(popolo.popolo_person(person) for person in each(people()))
     yield '\n],\n"organizations": ['
-    yield from json_list(exports.popolo_organization(org) for org in each(organizations()))
+    yield from json_list(popolo.popolo_organization(org) for org in each(organizations()))
     memberships, events, speeches = JsonList(), JsonList(), JsonList()
     queryset = events_with(roles_prefetch(), presentations_prefetch(), participations_prefetch())
     for event in each(queryset.prefetch_related("sources")):
-        events.append(exports.popolo_event(event))
+        events.append(popolo.popolo_event(event))
         for role in event.roles.all():
             if role.organization_id:
-                memberships.append(exports.popolo_membership(role))
+                memberships.append(popolo.popolo_membership(role))
         position = 0
         for presentation in event.presentations.all():
-            events.append(exports.popolo_presentation_event(event, presentation))
+            events.append(popolo.popolo_presentation_event(event, presentation))
             for speaker in presentation.speakers.all():
                 position += 1
-                speeches.append(exports.popolo_speech(event, presentation, speaker, position))
+                speeches.append(popolo.popolo_speech(event, presentation, speaker, position))
     for name, items in [("memberships", memberships), ("events", events), ("speeches", speeches)]:
         yield f'\n],\n"{name}": ['
         yield from items.pieces()

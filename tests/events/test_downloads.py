@@ -123,7 +123,7 @@ def test_one_transaction_of_many_changes_queues_one_rebuild(
         for _ in range(5):
             full_event()
 
-    assert len([c for c in callbacks if getattr(c, "rebuilds_downloads", False)]) == 1
+    assert callbacks.count(files.rebuild_soon) == 1
     assert builds == [1]
 
 

@@ -491,7 +491,7 @@ def test_sitemap_lists_every_published_page_and_no_draft(client, shanghai):
 
 
 def test_sitemap_index_splits_sections_into_parts_within_the_limit(client, monkeypatch):
-    from events.sitemaps import SiteSitemap
+    from events.site.sitemaps import SiteSitemap
 
     monkeypatch.setattr(SiteSitemap, "limit", 4)
     for _ in range(5):

@@ -3,7 +3,8 @@
 import pytest
 from django.db import connection
 
-from events.models import Event, Presentation, StoredSearchVector
+from events.models import Event, Presentation
+from events.search import StoredSearchVector
 from people.models import Organization, Person
 from tests.factories import (
     EventFactory,

@@ -4,7 +4,7 @@ JavaScript and every filtered list has an address that can be shared)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, EventOrganization
+from events.models import Event, EventOrganization
 
 
 class OrganizationChoiceField(forms.ChoiceField):

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .models import Event, Presentation
+from events.models import Event, Presentation
 
 
 class LanguagePairs:

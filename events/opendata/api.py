@@ -18,10 +18,10 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
 from people.models import Organization, Person
 
-from .exports import absolute_url
-from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
+from .common import absolute_url
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
