@@ -5,11 +5,15 @@ a number of queries that does not grow with the number of events.
 """
 
 import gc
+import io
 import json
 import os
 import tracemalloc
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -220,3 +224,34 @@ def test_streamed_download_memory_does_not_grow_with_events(client, monkeypatch,
     assert large_size > 6 * small_size
     # Eight times the records, the same few chunks in memory.
     assert large_held < 1.5 * small_held
+
+
+def popolo_event_names(client):
+    return {
+        item["name"] for item in json.loads(client.get(reverse("data:popolo")).getvalue())["events"]
+    }
+
+
+@pytest.mark.parametrize("command", ["loaddata", "import_records"])
+def test_a_fixture_load_or_import_rebuilds_the_downloads_once(
+    client, tmp_path, django_capture_on_commit_callbacks, command
+):
+    files.build_downloads()  # a site with built files, none of them holding the record yet
+    fixture = Path(settings.BASE_DIR) / "events" / "fixtures" / "shanghai_webinar.json"
+    as_if_committed_before()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command(command, str(fixture), verbosity=0, stdout=io.StringIO())
+
+    assert callbacks.count(files.rebuild_soon) == 1
+    assert any(name.startswith("Advancing SMART Cities") for name in popolo_event_names(client))
+
+
+def test_generating_demo_data_rebuilds_the_downloads(client, django_capture_on_commit_callbacks):
+    files.build_downloads()
+    as_if_committed_before()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("generate_demo_data", events=3, draft_share=0, verbosity=0)
+
+    assert len(popolo_event_names(client)) >= 3
