@@ -274,6 +274,10 @@ FEED_ITEMS = 50
 # `manage.py db_worker`; DJANGO_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 # builds inside the process that made the change, for a site without a worker).
 DATA_DOWNLOADS_DIR = env.path("DJANGO_DATA_DOWNLOADS_DIR", default=BASE_DIR / "var" / "downloads")
+# Dated dumps (/data/dumps/): Frictionless Data Packages of the whole published record,
+# written by `manage.py make_dump` (or the daily task), the newest DJANGO_DATA_DUMPS_KEEP kept.
+DATA_DUMPS_DIR = env.path("DJANGO_DATA_DUMPS_DIR", default=BASE_DIR / "var" / "dumps")
+DATA_DUMPS_KEEP = env.int("DJANGO_DATA_DUMPS_KEEP", default=10)
 TASKS = {
     "default": {
         "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")

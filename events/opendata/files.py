@@ -33,12 +33,16 @@ MANIFEST = "manifest.json"
 class Download:
     filename: str
     content_type: str
-    stream: object  # a callable giving the file's text in pieces
+    stream: object  # stream(counts): the file's text in pieces; fills counts of records
     attachment: bool = True
 
 
 def _csv(table):
-    return Download(f"{table}.csv", "text/csv; charset=utf-8", lambda: streams.csv_table(table))
+    return Download(
+        f"{table}.csv",
+        "text/csv; charset=utf-8",
+        lambda counts=None: streams.csv_table(table, counts),
+    )
 
 
 DOWNLOADS = {
@@ -93,8 +97,14 @@ def build_downloads(folder=None):
     started = timezone.now()
     files = {}
     for name, download in DOWNLOADS.items():
-        size, sha256 = write_atomically(folder / download.filename, download.stream())
-        files[name] = {"filename": download.filename, "bytes": size, "sha256": sha256}
+        counts = {}
+        size, sha256 = write_atomically(folder / download.filename, download.stream(counts))
+        files[name] = {
+            "filename": download.filename,
+            "bytes": size,
+            "sha256": sha256,
+            "records": counts,
+        }
     manifest = {"started": started.isoformat(), "finished": timezone.now().isoformat()}
     manifest["files"] = files
     write_atomically(folder / MANIFEST, [json.dumps(manifest, indent=1)])
@@ -115,6 +125,26 @@ def rebuild_soon():
     rebuild_downloads.enqueue(changed_at=timezone.now().isoformat())
 
 
+def file_response(request, path, content_type):
+    """The file at `path` with its validators (ETag, Last-Modified, Content-Length), or 304
+    when the request already has it; FileNotFoundError if there is none."""
+    file = path.open("rb")
+    # The validators come from the open file itself, so they describe the bytes sent even if
+    # a build renames a newer file into place meanwhile.
+    stat = os.fstat(file.fileno())
+    etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+    last_modified = int(stat.st_mtime)
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if conditional is not None:
+        file.close()
+        return conditional
+    response = FileResponse(file, content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Content-Length"] = stat.st_size
+    return response
+
+
 class DownloadView(View):
     """One whole-dataset download: the built file with its validators (ETag, Last-Modified,
     Content-Length; 304 on a repeat), or, before the first build, the same bytes streamed."""
@@ -123,28 +153,15 @@ class DownloadView(View):
 
     def get(self, request):
         download = DOWNLOADS[self.name]
-        path = directory() / download.filename
         try:
-            file = path.open("rb")
+            response = file_response(
+                request, directory() / download.filename, download.content_type
+            )
         except FileNotFoundError:
             response = StreamingHttpResponse(
                 (piece.encode("utf-8") for piece in download.stream()),
                 content_type=download.content_type,
             )
-        else:
-            # The validators come from the open file itself, so they describe the bytes sent
-            # even if a build renames a newer file into place meanwhile.
-            stat = os.fstat(file.fileno())
-            etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
-            last_modified = int(stat.st_mtime)
-            conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            if conditional is not None:
-                file.close()
-                return conditional
-            response = FileResponse(file, content_type=download.content_type)
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(last_modified)
-            response["Content-Length"] = stat.st_size
-        if download.attachment:
+        if download.attachment and response.status_code == 200:
             response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         return response

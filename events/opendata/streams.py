@@ -77,21 +77,25 @@ def organizations():
 # CSV ----------------------------------------------------------------------------------------
 
 
-def csv_lines(rows):
-    """Rows as CSV text, a few hundred rows per piece, with the byte-order mark first."""
+def csv_lines(rows, counts=None):
+    """Rows as CSV text, a few hundred rows per piece, with the byte-order mark first; the
+    number of rows below the header goes into counts["rows"]."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
+    count = 0
     for count, row in enumerate(rows, start=1):
         writer.writerow([tables.spreadsheet_safe(cell) for cell in row])
         if count % CHUNK_SIZE == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+    if counts is not None:
+        counts["rows"] = max(count - 1, 0)
     yield buffer.getvalue()
 
 
-def csv_table(table):
+def csv_table(table, counts=None):
     """One published table (one of tables.CSV_TABLES) as CSV text."""
     if table == "events":
         rows = tables.event_rows(each(events_with(participations_prefetch(), "topics", "sources")))
@@ -103,13 +107,13 @@ def csv_table(table):
         rows = tables.role_rows(each(events_with(roles_prefetch())))
     else:
         raise ValueError(f"Unknown table {table!r}")
-    return csv_lines(rows)
+    return csv_lines(rows, counts)
 
 
 # iCalendar ----------------------------------------------------------------------------------
 
 
-def calendar(name="Event Records"):
+def calendar(counts=None, name="Event Records"):
     """Every published event as one iCalendar file: the VTIMEZONEs first (read in one query
     of the zones used), then one VEVENT per event."""
     head = icalendar.Calendar()
@@ -129,14 +133,17 @@ def calendar(name="Event Records"):
     closing = "END:VCALENDAR\r\n"
     assert text.endswith(closing)
     yield text[: -len(closing)]
-    pending = []
+    pending, written = [], 0
     events = events_with(roles_prefetch(), presentations_prefetch(), participations_prefetch())
     for event in each(events.prefetch_related("topics", "sources")):
         pending.append(ical.calendar_event(event).to_ical().decode("utf-8"))
+        written += 1
         if len(pending) == CHUNK_SIZE:
             yield "".join(pending)
             pending = []
     pending.append(closing)
+    if counts is not None:
+        counts["events"] = written
     yield "".join(pending)
 
 
@@ -156,6 +163,7 @@ class JsonList:
     """A JSON list written item by item into a temporary file (on disk past SPOOL_BYTES)."""
 
     def __init__(self):
+        self.count = 0
         # Closed by pieces(), once the list has been read back into the document.
         self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+")  # noqa: SIM115
         self.empty = True
@@ -163,6 +171,7 @@ class JsonList:
     def append(self, value):
         self.file.write(("\n" if self.empty else ",\n") + json_item(value))
         self.empty = False
+        self.count += 1
 
     def pieces(self):
         self.file.seek(0)
@@ -171,11 +180,13 @@ class JsonList:
         self.file.close()
 
 
-def json_list(values):
+def json_list(values, counts=None, name=None):
     """A JSON list's items, one per line, several hundred lines per piece."""
     pending, first = [], True
     for value in values:
         pending.append(json_item(value))
+        if counts is not None:
+            counts[name] = counts.get(name, 0) + 1
         if len(pending) == CHUNK_SIZE:
             yield ("\n" if first else ",\n") + ",\n".join(pending)
             pending, first = [], False
@@ -183,14 +194,20 @@ def json_list(values):
         yield ("\n" if first else ",\n") + ",\n".join(pending)
 
 
-def popolo_document():
+def popolo_document(counts=None):
     """The whole published dataset as one Popolo document (persons, organizations,
     memberships, events, speeches), written while the events are read once: memberships,
     events and speeches wait in temporary files until their turn in the document."""
     yield '{"persons": ['
-    yield from json_list(popolo.popolo_person(person) for person in each(people()))
+    counts = {} if counts is None else counts
+    counts.update(persons=0, organizations=0)
+    yield from json_list(
+        (popolo.popolo_person(person) for person in each(people())), counts, "persons"
+    )
     yield '\n],\n"organizations": ['
-    yield from json_list(popolo.popolo_organization(org) for org in each(organizations()))
+    yield from json_list(
+        (popolo.popolo_organization(org) for org in each(organizations())), counts, "organizations"
+    )
     memberships, events, speeches = JsonList(), JsonList(), JsonList()
     queryset = events_with(roles_prefetch(), presentations_prefetch(), participations_prefetch())
     for event in each(queryset.prefetch_related("sources")):
@@ -205,6 +222,7 @@ def popolo_document():
                 position += 1
                 speeches.append(popolo.popolo_speech(event, presentation, speaker, position))
     for name, items in [("memberships", memberships), ("events", events), ("speeches", speeches)]:
+        counts[name] = items.count
         yield f'\n],\n"{name}": ['
         yield from items.pieces()
     yield "\n]}\n"

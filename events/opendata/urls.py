@@ -20,6 +20,13 @@ data_patterns = (
             path(f"data/{download.filename}", DownloadView.as_view(name=name), name=name)
             for name, download in DOWNLOADS.items()
         ),
+        # Dated dumps (events/opendata/dumps.py): the list, and each dump's files.
+        path("data/dumps/", data_views.DumpListView.as_view(), name="dumps"),
+        path(
+            "data/dumps/<str:name>/<str:filename>",
+            data_views.DumpFileView.as_view(),
+            name="dump_file",
+        ),
         # A feed is read-only: other methods get 405 like every other public page.
         path("data/events.atom", require_safe(LatestEventsFeed()), name="feed"),
         path("events/<slug:slug>.ics", data_views.EventCalendarView.as_view(), name="event_ics"),

@@ -144,7 +144,7 @@ def test_a_failed_build_leaves_the_previous_file_whole(client, monkeypatch):
     files.build_downloads()
     before = client.get(reverse("data:popolo")).getvalue()
 
-    def broken():
+    def broken(counts=None):
         yield '{"persons": ['
         raise RuntimeError("the database went away")
 
