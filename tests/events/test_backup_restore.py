@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from events.management.commands.backup_records import dump_records
+from events.management.commands.backup_records import EXCLUDED, dump_records
 from events.management.commands.restore_records import occupied_models, restored_models
 from events.models import Event
 
@@ -77,7 +77,7 @@ def test_backup_holds_records_media_and_manifest_and_is_private(full_site, stora
     with tarfile.open(archive) as tar:
         names = tar.getnames()
 
-    assert {"manifest.json", "data.json", "media/portraits/zhen-wang.jpg"} <= set(names)
+    assert {"manifest.json", "data.jsonl", "media/portraits/zhen-wang.jpg"} <= set(names)
     assert archive.stat().st_mode & 0o077 == 0
     assert archive.name.startswith("records-2")
 
@@ -141,3 +141,59 @@ def test_restore_refuses_backup_from_newer_code(storage, tmp_path, db):
 
     with pytest.raises(CommandError, match="newer version of the code.*9999_from_the_future"):
         call_command("restore_records", str(newer), verbosity=0)
+
+
+def test_backup_from_before_json_lines_still_restores(full_site, storage, tmp_path):
+    import io
+    import json
+
+    # The old format: one JSON list, every foreign key by natural key, as dumpdata writes it.
+    records = io.StringIO()
+    call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, indent=1, stdout=records)
+    before = dump_records()
+    old = tmp_path / "records-old.tar.gz"
+    with tarfile.open(old, "w:gz") as tar:
+        for name, content in [
+            ("manifest.json", json.dumps({"migrations": {}}).encode()),
+            ("data.json", records.getvalue().encode()),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    wipe_database_and_media(storage)
+
+    call_command("restore_records", str(old), verbosity=0)
+
+    assert dump_records() == before
+
+
+def test_backup_holds_every_row_dumpdata_would(full_site, storage):
+    import io
+    import json
+
+    records = io.StringIO()
+    call_command("dumpdata", exclude=EXCLUDED, format="jsonl", stdout=records)
+    expected = {
+        (row["model"], row["pk"]) for row in map(json.loads, records.getvalue().split("\n")[:-1])
+    }
+
+    written = {(row["model"], row["pk"]) for row in map(json.loads, dump_records().splitlines())}
+
+    assert written == expected
+
+
+@pytest.mark.parametrize("events", [1, 8])
+def test_backup_queries_do_not_grow_with_records(full_site, storage, events):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PersonFactory, PresentationFactory, RoleFactory
+
+    for _ in range(events):
+        PresentationFactory(event=RoleFactory().event, speakers=[PersonFactory()])
+
+    with CaptureQueriesContext(connection) as queries:
+        dump_records()
+
+    # One query per model and one per many-to-many relation: no query per row.
+    assert len(queries) == 29

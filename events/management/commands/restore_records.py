@@ -1,6 +1,8 @@
 """
 Bring back a backup written by backup_records into an empty database (and media folder):
-records through loaddata in one transaction, then the uploaded files.
+records through loaddata in one transaction, then the uploaded files. The records of a
+backup are JSON Lines (`data.jsonl`), which loaddata reads a line at a time; backups from
+before that hold one JSON list (`data.json`), read whole.
 """
 
 import json
@@ -16,7 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
 
-from events.management.commands.backup_records import EXCLUDED
+from events.management.commands.backup_records import DATA, EXCLUDED
+
+OLD_DATA = "data.json"
 
 
 def restored_models():
@@ -75,12 +79,13 @@ class Command(BaseCommand):
             self.unpack(file, scratch)
             manifest = json.loads((scratch / "manifest.json").read_text(encoding="utf-8"))
             self.check_migrations(manifest)
-            records = json.loads((scratch / "data.json").read_text(encoding="utf-8"))
+            data = scratch / DATA if (scratch / DATA).exists() else scratch / OLD_DATA
+            records = manifest.get("records")
+            if records is None:  # an older backup: count its list
+                records = len(json.loads(data.read_text(encoding="utf-8")))
             if records:
                 with transaction.atomic(using=database):
-                    call_command(
-                        "loaddata", str(scratch / "data.json"), database=database, verbosity=0
-                    )
+                    call_command("loaddata", str(data), database=database, verbosity=0)
             restored_media = 0
             if (scratch / "media").is_dir():
                 for path in sorted((scratch / "media").rglob("*")):
@@ -91,7 +96,7 @@ class Command(BaseCommand):
                         restored_media += 1
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored {len(records)} records and {restored_media} media files from {file}."
+                f"Restored {records} records and {restored_media} media files from {file}."
             )
         )
 
@@ -99,10 +104,10 @@ class Command(BaseCommand):
         try:
             with tarfile.open(file, mode="r:gz") as tar:
                 names = set(tar.getnames())
-                if not {"manifest.json", "data.json"} <= names:
+                if "manifest.json" not in names or not names & {DATA, OLD_DATA}:
                     raise CommandError(
-                        f"{file}: not a backup from backup_records (manifest.json or data.json "
-                        "is missing)."
+                        f"{file}: not a backup from backup_records (manifest.json or "
+                        f"{DATA} is missing)."
                     )
                 # The "data" filter refuses absolute paths, "..", links out of the folder and
                 # device files, so a tampered archive cannot write outside the scratch folder.
