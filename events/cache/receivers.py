@@ -44,22 +44,34 @@ def is_record_model(model):
 
 def at_commit(retire):
     """Call retire() when the current transaction commits, once however often it is asked
-    within one transaction. True if this call registered it."""
+    within one atomic block. True if this call registered it."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        # run_on_commit holds (savepoint ids, callback, robust); a rollback drops the entry.
-        entry[1] is retire
-        for entry in connection.run_on_commit
-    ):
-        return False
+    if connection.in_atomic_block:
+        # run_on_commit holds (savepoint ids when registered, callback, robust); a rollback
+        # drops the entries of the savepoints it undoes.
+        block = set(connection.savepoint_ids)
+        if any(entry[1] is retire and entry[0] == block for entry in connection.run_on_commit):
+            return False
     transaction.on_commit(retire)
     return True
 
 
-def once_now_and_at_commit(retire):
-    """For bulk writes: retire() at the first change of a transaction and at its commit."""
+def rebuild_downloads_at_commit():
+    """Queue one rebuild of the downloads for when the transaction commits: once for the
+    whole transaction, not per atomic block as `at_commit`, since a rebuild redoes every file
+    and import_records saves each record in a block of its own. A rollback drops the entry
+    with the changes that asked for it; a later change then asks again."""
     connection = transaction.get_connection()
-    if not connection.in_atomic_block or at_commit(retire):
+    if connection.in_atomic_block and any(
+        entry[1] is rebuild_soon for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(rebuild_soon)
+
+
+def once_now_and_at_commit(retire):
+    """For bulk writes: retire() at the first change of an atomic block and at its commit."""
+    if at_commit(retire) and transaction.get_connection().in_atomic_block:
         retire()
 
 
@@ -67,7 +79,7 @@ def records_changed_in_bulk():
     """For writes that send no signals: retire every page and every event's fragments."""
     once_now_and_at_commit(new_generation)
     once_now_and_at_commit(fragments.retire_all)
-    at_commit(rebuild_soon)
+    rebuild_downloads_at_commit()
 
 
 def record_saved_or_deleted(sender, instance, **kwargs):
@@ -78,7 +90,7 @@ def record_saved_or_deleted(sender, instance, **kwargs):
         return
     new_generation()
     at_commit(new_generation)
-    at_commit(rebuild_soon)
+    rebuild_downloads_at_commit()
     fragments.retire(fragments.events_showing(instance))
 
 
@@ -98,7 +110,7 @@ def relation_changed(sender, instance, action, pk_set, model, **kwargs):
     if action.startswith("post_"):
         new_generation()
         at_commit(new_generation)
-        at_commit(rebuild_soon)
+        rebuild_downloads_at_commit()
     if not action.startswith("post_") and action != "pre_clear":
         return
     pks = set(fragments.events_showing(instance))

@@ -17,7 +17,7 @@ import icalendar
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 
-from events.models import Event, EventOrganization, Presentation, Role
+from events.models import Event, Presentation, Role, shapes
 
 from . import common, ical, popolo, tables
 
@@ -52,13 +52,6 @@ def presentations_prefetch():
     return Prefetch(
         "presentations",
         queryset=Presentation.objects.select_related("source").prefetch_related("speakers"),
-    )
-
-
-def participations_prefetch():
-    return Prefetch(
-        "participations",
-        queryset=EventOrganization.objects.select_related("organization__parent", "source"),
     )
 
 
@@ -98,7 +91,7 @@ def csv_lines(rows, counts=None):
 def csv_table(table, counts=None):
     """One published table (one of tables.CSV_TABLES) as CSV text."""
     if table == "events":
-        rows = tables.event_rows(each(events_with(participations_prefetch(), "topics", "sources")))
+        rows = tables.event_rows(each(events_with(shapes.participations(), "topics", "sources")))
     elif table == "people":
         rows = tables.person_rows(each(people()))
     elif table == "organizations":
@@ -134,7 +127,7 @@ def calendar(counts=None, name="Event Records"):
     assert text.endswith(closing)
     yield text[: -len(closing)]
     pending, written = [], 0
-    events = events_with(roles_prefetch(), presentations_prefetch(), participations_prefetch())
+    events = events_with(roles_prefetch(), presentations_prefetch(), shapes.participations())
     for event in each(events.prefetch_related("topics", "sources")):
         pending.append(ical.calendar_event(event).to_ical().decode("utf-8"))
         written += 1
@@ -209,7 +202,7 @@ def popolo_document(counts=None):
         (popolo.popolo_organization(org) for org in each(organizations())), counts, "organizations"
     )
     memberships, events, speeches = JsonList(), JsonList(), JsonList()
-    queryset = events_with(roles_prefetch(), presentations_prefetch(), participations_prefetch())
+    queryset = events_with(roles_prefetch(), presentations_prefetch(), shapes.participations())
     for event in each(queryset.prefetch_related("sources")):
         events.append(popolo.popolo_event(event))
         for role in event.roles.all():

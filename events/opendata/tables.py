@@ -1,6 +1,6 @@
 """CSV tables of events, people, organizations and roles, safe to open in a spreadsheet."""
 
-from .common import absolute_url, organizing_participations
+from .common import absolute_url
 
 CSV_TABLES = ("events", "people", "organizations", "roles")
 
@@ -27,7 +27,7 @@ def event_rows(events):
         "url",
     ]
     for event in events:
-        organizers = organizing_participations(event)
+        organizers = event.organizing_participations()
         yield [
             event.slug,
             event.title,

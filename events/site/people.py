@@ -6,7 +6,8 @@ show what they did at events, so they live here, with the other pages of the sit
 from django.views.generic import DetailView, ListView
 
 from events.cache.pages import PublicPageMixin
-from events.models import Event, Presentation, Role
+from events.models import Event, EventOrganization, Presentation, Role
+from events.opendata import jsonld
 from people.models import Organization, Person
 
 
@@ -20,14 +21,18 @@ class PersonDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Event.objects.published()
         context["roles"] = (
-            Role.objects.filter(person=self.object, event__in=published)
+            Role.objects.published()
+            .filter(person=self.object)
             .select_related("event", "organization__parent", "source")
             .order_by("-event__start_date", "order")
         )
+        context["structured_data"] = jsonld.as_script(
+            jsonld.person_jsonld(self.object, context["roles"])
+        )
         context["presentations"] = (
-            Presentation.objects.filter(speakers=self.object, event__in=published)
+            Presentation.objects.published()
+            .filter(speakers=self.object)
             .select_related("event")
             .order_by("-event__start_date", "order")
         )
@@ -49,14 +54,13 @@ class OrganizationDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Event.objects.published()
         context["breadcrumb"] = list(reversed(self.object.ancestors()))
         context["children"] = Organization.objects.filter(self.shown, parent=self.object).order_by(
             "name_en"
         )
         # The latest few of each, with the total: a busy organization takes part in
         # thousands of events, and its page must weigh the same as a quiet one's.
-        participations = self.object.event_participations.filter(event__in=published)
+        participations = EventOrganization.objects.published().filter(organization=self.object)
         # Events, not participations: one event may name the organization twice (host and
         # sponsor), and the list this leads to counts events.
         context["participation_count"] = participations.values("event").distinct().count()
@@ -65,12 +69,16 @@ class OrganizationDetailView(PublicPageMixin, DetailView):
                 : self.latest_count
             ]
         )
-        roles = Role.objects.filter(organization=self.object, event__in=published)
+        roles = Role.objects.published().filter(organization=self.object)
         context["role_count"] = roles.count()
         context["roles"] = list(
             roles.select_related("event", "person", "source").order_by(
                 "-event__start_date", "order"
             )[: self.latest_count]
+        )
+        # From the lists the page shows: its published sub-units and latest events.
+        context["structured_data"] = jsonld.as_script(
+            jsonld.organization_jsonld(self.object, context["children"], context["participations"])
         )
         return context
 
@@ -81,7 +89,7 @@ class PersonListView(PublicPageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().people().order_by("family_name", "given_name", "slug")
+        return Event.objects.published().people()
 
 
 class OrganizationListView(PublicPageMixin, ListView):
@@ -90,6 +98,4 @@ class OrganizationListView(PublicPageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return (
-            Event.objects.published().organizations().select_related("parent").order_by("name_en")
-        )
+        return Event.objects.published().organizations().select_related("parent")
