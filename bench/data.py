@@ -8,7 +8,8 @@ Benchmark of the open data at 10,000 demo events (`make bench-data`, bench/READM
    byte, total time, bytes) and then runs wrk on it and on a static file of the same bytes
    served by WhiteNoise from the same server: the ratio of the two is the figure that
    travels between machines. The workers' peak resident memory is read from /proc.
-3. With BENCH_DATA_STREAMED=1, also asks each download once from a server that has no
+3. With BENCH_DATA_REUSE=1, files built by an earlier run are served without building again.
+   With BENCH_DATA_STREAMED=1, also asks each download once from a server that has no
    built files (the streamed answer of a new site), with a long worker timeout.
 
 Writes bench/results/data-sqlite-<events>.json and prints the Markdown table.
@@ -38,7 +39,11 @@ DOWNLOADS = {
     "organizations_csv": "organizations.csv",
     "roles_csv": "roles.csv",
 }
-BUILT = run.ROOT / "var" / f"bench-downloads-{run.EVENTS}"
+BUILT = Path(
+    os.environ.get("BENCH_DATA_DOWNLOADS", run.ROOT / "var" / f"bench-downloads-{run.EVENTS}")
+)
+# BENCH_DATA_REUSE=1 serves the files an earlier run built instead of building them again.
+REUSE = os.environ.get("BENCH_DATA_REUSE") == "1"
 DUMPS = run.ROOT / "var" / f"bench-dumps-{run.EVENTS}"
 TWINS = run.STATIC_ROOT / "bench-data"
 CONNECTIONS = 8
@@ -103,9 +108,10 @@ def main():
     run.load(env)
     results = {"events": run.EVENTS, "commit": run_git("rev-parse", "--short", "HEAD")}
     results["load_average"] = os.getloadavg()
-    for command in ("build_downloads", "make_dump"):
-        seconds, peak = timed(env, command)
-        results[command] = {"seconds": seconds, "peak_mb": peak}
+    if not (REUSE and (BUILT / "manifest.json").exists()):
+        for command in ("build_downloads", "make_dump"):
+            seconds, peak = timed(env, command)
+            results[command] = {"seconds": seconds, "peak_mb": peak}
     manifest = json.loads((BUILT / "manifest.json").read_text())
 
     shutil.rmtree(TWINS, ignore_errors=True)
