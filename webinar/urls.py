@@ -13,26 +13,39 @@ from events.site.sitemaps import index as sitemap_index
 from events.site.sitemaps import sitemaps
 from events.site.urls import people_patterns
 from events.site.views import FaviconView
+from webinar import outages
+
+
+def read_only(view):
+    return csrf_exempt(require_safe(view))
+
+
+# A database that does not answer gets a 503 with Retry-After, not the generic 500 page.
+handler500 = "webinar.outages.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # For load balancers (README, "Faults"): never cached, never redirected to https.
+    path("health/live/", outages.liveness, name="health_live"),
+    path("health/ready/", outages.readiness, name="health_ready"),
     path("", include(data_patterns)),
     path("", include(api_patterns)),
-    # Public site: crawlers and browsers. Read-only, like every public page: other methods 405.
+    # Public site: crawlers and browsers. Read-only, like every public page: other methods 405
+    # (csrf_exempt so that the CSRF check does not answer 403 first; they never accept a form).
     # An index of parts of at most 10,000 URLs each (the protocol allows 50,000 and 50 MB).
-    path("sitemap.xml", require_safe(sitemap_index), name="sitemap"),
+    path("sitemap.xml", read_only(sitemap_index), name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemap),
+        read_only(sitemap),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
     path(
         "robots.txt",
-        require_safe(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+        read_only(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
-    path("favicon.ico", require_safe(FaviconView.as_view()), name="favicon"),
+    path("favicon.ico", read_only(FaviconView.as_view()), name="favicon"),
 ]
 
 # --- Languages (README, "Languages") ---------------------------------------------------------
