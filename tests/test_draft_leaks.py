@@ -16,13 +16,17 @@ and the resolver, never written by hand, so language prefixes and new pages are 
 """
 
 import itertools
-from urllib.parse import unquote_plus, urlencode
+import re
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, resolve, reverse
 
 from events.models import EventOrganization, Role
+from events.opendata.files import DOWNLOADS, build_downloads
+from events.opendata.files import directory as downloads_directory
+from events.site.sitemaps import sitemaps
 from tests.factories import (
     CitationFactory,
     EventFactory,
@@ -158,7 +162,7 @@ def with_query(url, query):
 def assert_no_draft_words(response, url, *, slugs=True, asked=""):
     """No word or slug of the draft in the answer, except what the reader typed themselves
     (a search box may show the search back)."""
-    body = response.content.decode("utf-8", errors="replace")
+    body = response.getvalue().decode("utf-8", errors="replace")
     asked = unquote_plus(asked).lower()
     for what, word in DRAFT_WORDS.items():
         if word.lower() in asked:
@@ -190,6 +194,35 @@ def test_draft_appears_on_no_public_url(draft, walked_urls, client):
 
         assert response.status_code < 500, url
         assert_no_draft_words(response, url, asked=asked)
+
+
+def test_draft_is_in_no_built_download(draft, walked_urls, client):
+    # The downloads are served from files built in the background: the built files, and the
+    # answers served from them, leave the draft out as the streamed ones do.
+    manifest = build_downloads()
+
+    for entry in manifest["files"].values():
+        text = (downloads_directory() / entry["filename"]).read_text(encoding="utf-8")
+        for what, word in DRAFT_WORDS.items():
+            assert word not in text, f"draft {what} leaks in built {entry['filename']}"
+    served = [url for url in walked_urls if resolve(url).url_name in DOWNLOADS]
+    assert len(served) == len(DOWNLOADS)
+    for url in served:
+        response = client.get(url)
+        assert "ETag" in response, f"{url} is served from the built file"
+        assert_no_draft_words(response, url)
+
+
+def test_draft_is_in_no_part_of_the_sitemap(draft, client):
+    index = client.get(reverse("sitemap")).getvalue().decode()
+    parts = re.findall(r"<loc>([^<]+)</loc>", index)
+
+    assert len(parts) == len(sitemaps)
+    for part in parts:
+        url = urlsplit(part)
+        response = client.get(f"{url.path}?{url.query}" if url.query else url.path)
+        assert response.status_code == 200, part
+        assert_no_draft_words(response, part)
 
 
 def test_draft_own_addresses_answer_404_to_the_public(draft, client):
@@ -286,7 +319,7 @@ def test_leak_check_finds_a_published_record(walked_urls, client):
     event = EventFactory(title=DRAFT_WORDS["event title"], slug=DRAFT_SLUGS["event"])
     RoleFactory(event=event, person=PersonFactory(family_name=DRAFT_WORDS["person"]))
 
-    bodies = "".join(client.get(url).content.decode() for url in walked_urls)
+    bodies = "".join(client.get(url).getvalue().decode() for url in walked_urls)
 
     assert DRAFT_WORDS["event title"] in bodies
     assert DRAFT_WORDS["person"] in bodies
@@ -314,8 +347,8 @@ def test_leak_check_finds_a_published_record_by_search_and_filter(walked_urls, c
 
     for query in [f"topic={DRAFT_SLUGS['topic']}", f"year={DRAFT_YEAR}", f"kind={DRAFT_KIND}"]:
         for url in (event_list, api_list):
-            body = client.get(with_query(url, query)).content.decode()
+            body = client.get(with_query(url, query)).getvalue().decode()
             assert DRAFT_SLUGS["event"] in body, (url, query)
     for url in (event_list, api_list):
-        body = client.get(with_query(url, "q=Quillwort")).content.decode()
+        body = client.get(with_query(url, "q=Quillwort")).getvalue().decode()
         assert DRAFT_SLUGS["event"] in body, url

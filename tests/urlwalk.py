@@ -41,7 +41,16 @@ def first_version():
     return {"slug": event.slug if event else "no-event", "number": 1}
 
 
-SAMPLE_KWARGS = {"api:event-fact": first_fact, "events:event_version": first_version}
+# Patterns whose arguments name no record. The sitemap's parts are walked one by one in
+# tests/test_draft_leaks.py; the walk itself takes the people part, where a person shared
+# with a draft is listed. A dump's files are walked with a name no dump has (404);
+# tests/events/test_dumps.py reads real dumps and checks they hold no draft.
+SAMPLE_KWARGS = {
+    "api:event-fact": first_fact,
+    "events:event_version": first_version,
+    "sitemap_section": {"section": "people"},
+    "data:dump_file": {"name": "2026-01-01T000000Z", "filename": "datapackage.json"},
+}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,6 @@
 """Popolo JSON (popoloproject.com): people, organizations, memberships, events and speeches."""
 
-from events.models import Event
-
-from .common import absolute_url, description_with_count, published_events, texts_by_language
+from .common import absolute_url, description_with_count, texts_by_language
 from .jsonld import schema_date
 
 
@@ -141,30 +139,3 @@ def popolo_speech(event, presentation, speaker, position):
         "event_id": f"event/{event.slug}/{presentation.slug}",
         "sources": popolo_sources(event, presentation),
     }
-
-
-def popolo(events=None):
-    """The whole published dataset as one Popolo document."""
-    events = list(published_events() if events is None else events)
-    published = Event.objects.published()
-    people = published.people()
-    organizations = published.organizations().select_related("parent")
-    data = {
-        "persons": [popolo_person(person) for person in people],
-        "organizations": [popolo_organization(org) for org in organizations],
-        "memberships": [],
-        "events": [],
-        "speeches": [],
-    }
-    for event in events:
-        data["events"].append(popolo_event(event))
-        data["memberships"].extend(
-            popolo_membership(role) for role in event.roles.all() if role.organization_id
-        )
-        position = 0
-        for presentation in event.presentations.all():
-            data["events"].append(popolo_presentation_event(event, presentation))
-            for speaker in presentation.speakers.all():
-                position += 1
-                data["speeches"].append(popolo_speech(event, presentation, speaker, position))
-    return data

@@ -1,11 +1,6 @@
 """CSV tables of events, people, organizations and roles, safe to open in a spreadsheet."""
 
-import csv
-import io
-
-from events.models import Event
-
-from .common import absolute_url, published_events
+from .common import absolute_url
 
 CSV_TABLES = ("events", "people", "organizations", "roles")
 
@@ -115,20 +110,6 @@ def role_rows(events):
             ]
 
 
-def csv_rows(table):
-    """Header and rows of one published table; `table` is one of CSV_TABLES."""
-    published = Event.objects.published()
-    if table == "events":
-        return event_rows(published_events())
-    if table == "people":
-        return person_rows(published.people())
-    if table == "organizations":
-        return organization_rows(published.organizations().select_related("parent"))
-    if table == "roles":
-        return role_rows(published_events())
-    raise ValueError(f"Unknown table {table!r}")
-
-
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
 # injection"): an editor's text such as "=HYPERLINK(…)" or "@SUM(…)" would run on a reader's
 # computer. Such text cells get a leading apostrophe, which spreadsheets show as plain text.
@@ -141,12 +122,3 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def csv_text(table):
-    """UTF-8 with a byte-order mark, so spreadsheets open Chinese names correctly."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in csv_rows(table))
-    return buffer.getvalue()

@@ -10,21 +10,24 @@ from rest_framework.routers import DefaultRouter
 from . import api, facts
 from . import views as data_views
 from .feeds import LatestEventsFeed
+from .files import DOWNLOADS, DownloadView
 
 # Open data: downloads in standard formats, the Atom feed and the read-only JSON API. The
 # downloads keep the `data:` namespace; the API's routes keep `api:` (see README, Open data).
 data_patterns = (
     [
-        path("data/events.ics", data_views.CalendarView.as_view(), name="calendar"),
-        path("data/popolo.json", data_views.PopoloView.as_view(), name="popolo"),
-        path("data/events.csv", data_views.CsvView.as_view(table="events"), name="events_csv"),
-        path("data/people.csv", data_views.CsvView.as_view(table="people"), name="people_csv"),
-        path(
-            "data/organizations.csv",
-            data_views.CsvView.as_view(table="organizations"),
-            name="organizations_csv",
+        # Whole-dataset downloads: built files (events/opendata/files.py).
+        *(
+            path(f"data/{download.filename}", DownloadView.as_view(name=name), name=name)
+            for name, download in DOWNLOADS.items()
         ),
-        path("data/roles.csv", data_views.CsvView.as_view(table="roles"), name="roles_csv"),
+        # Dated dumps (events/opendata/dumps.py): the list, and each dump's files.
+        path("data/dumps/", data_views.DumpListView.as_view(), name="dumps"),
+        path(
+            "data/dumps/<str:name>/<str:filename>",
+            data_views.DumpFileView.as_view(),
+            name="dump_file",
+        ),
         # A feed is read-only: other methods get 405 like every other public page (no CSRF
         # check, which would answer 403 first).
         path("data/events.atom", csrf_exempt(require_safe(LatestEventsFeed())), name="feed"),
