@@ -18,9 +18,17 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 
+
 # Arguments for patterns that no model's get_absolute_url() reaches, by URL name. A value may
 # be a callable, called with no arguments once the database is ready.
-SAMPLE_KWARGS = {}
+def _published_person_entity_id():
+    from events.models import Event
+
+    person = Event.objects.published().people().order_by("pk").first()
+    return f"person:{person.slug}" if person else "person:none"
+
+
+SAMPLE_KWARGS = {"reconciliation:view": {"entity_id": _published_person_entity_id}}
 
 
 @dataclass(frozen=True)

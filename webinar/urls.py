@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
+from events.opendata.reconciliation import reconciliation_patterns
 from events.sitemaps import sitemaps
 from events.urls import api_patterns, data_patterns, people_patterns
 from events.views import FaviconView
@@ -16,6 +17,8 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include(data_patterns)),
     path("", include(api_patterns)),
+    # The Reconciliation Service API (OpenRefine and other tools): JSON, unprefixed.
+    path("", include(reconciliation_patterns)),
     # Public site: crawlers and browsers. Read-only, like every public page: other methods 405.
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(

@@ -172,3 +172,27 @@ def test_chinese_page_renders_and_fits_a_phone(site, open_page, screenshot_dir, 
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page_type} scrolls sideways at {width}px ({scroll_width}px)"
     page.screenshot(path=screenshot_dir / f"zh-hans-{page_type}-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_axe_finds_no_wcag_violation_on_identifier_links_and_reconciliation_preview(
+    site, open_page, width_name
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.factories import PersonFactory, RoleFactory
+
+    # Not a Shanghai person: its source gives no identifiers.
+    person = PersonFactory(slug="ada-identified", orcid="0000-0002-1825-0097", wikidata="Q42")
+    RoleFactory(person=person, organization=None)
+    base = site["root"].rstrip("/")
+    for url in [
+        f"{base}/en/people/ada-identified/",
+        f"{base}/reconcile/preview/?id=person:yijia-jing",
+    ]:
+        page = open_page(url, width=WIDTHS[width_name])
+        assert page.response.status == 200, url
+
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+
+        assert results.violations_count == 0, results.generate_report()
