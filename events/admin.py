@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.db import models
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,23 +10,17 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.concurrency import VersionedAdminMixin, VersionedInlineMixin
-from people.history import BaselineHistoryMixin
+from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
+from people.editing.versions import VersionedInlineMixin
 
 from .materials import MaterialField
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
 
-# Addresses typed without a scheme are taken as https (Django 6's default, set now).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
 
 
-class HistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
-    """A versioned record with its history and its translations side by side."""
-
-    formfield_overrides = URL_FIELDS
-
-    history_list_display = ["version"]
+class HistoryAdmin(TranslatedRecordAdmin):
+    """A record of the events app: its programme positions can be swapped in its inlines."""
 
     def prepare_formset(self, formset):
         make_room_for_new_order(formset)
@@ -53,11 +46,6 @@ def make_room_for_new_order(formset):
 
 # Above any real position and within a PositiveSmallIntegerField.
 PARKED_ORDER = 30000
-
-
-class UntranslatedHistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin):
-    formfield_overrides = URL_FIELDS
-    history_list_display = ["version"]
 
 
 class EventOrganizationInline(admin.TabularInline):
@@ -198,8 +186,6 @@ class EventAdmin(HistoryAdmin):
         changed = 0
         for event in queryset.exclude(status=status).select_for_update():
             event.status = status
-            if status == Event.Status.PUBLISHED and event.published_at is None:
-                event.published_at = timezone.now()
             # A status change is a change: an editor with the form open must reload.
             event.version += 1
             event._change_reason = _("Published") if event.is_published else _("Unpublished")
@@ -253,7 +239,7 @@ class PresentationAdmin(HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(UntranslatedHistoryAdmin):
+class SourceAdmin(RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]

@@ -7,12 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Event records")
 
     def ready(self):
-        from people.history import register_history
+        from people.editing.history import register_history
 
-        from . import caching, fragments
+        from .cache import receivers
 
-        caching.connect_signals()
-        fragments.connect_signals()
+        receivers.connect()
 
         from .models import (
             Citation,

@@ -1,18 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import models, transaction
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .concurrency import VersionedAdminMixin, VersionedForm
-from .history import BaselineHistoryMixin
+from .editing.admin import TranslatedRecordAdmin
+from .editing.versions import VersionedForm
 from .identifiers import identifier_fields
 from .images import PictureField
 from .merging import MergeError, merge
@@ -132,14 +130,11 @@ class OrganizationForm(DuplicateWarningForm):
         )
 
 
-class RecordAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class RecordAdmin(TranslatedRecordAdmin):
     """Admin of a person or organization: versioned, with history, translations side by
     side, a duplicate warning on adding and a merge action."""
 
     actions = ["merge_duplicates"]
-    # Addresses typed without a scheme are taken as https (Django 6's default, set now).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    history_list_display = ["version"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -7,7 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and organizations")
 
     def ready(self):
-        from .history import register_history
+        from .editing.history import register_history
         from .models import Organization, Person
 
         register_history([Organization, Person], app="people")

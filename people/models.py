@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from webinar.choices import ChoiceLabels
+from people.choices import ChoiceLabels
 
 from . import images
 from .identifiers import (

@@ -54,14 +54,25 @@ INSTALLED_APPS = [
     # Security and reliability (see the section at the end of this file).
     "csp",
     "axes",
+    # Open data: the read-only JSON API and its OpenAPI document.
+    "rest_framework",
+    "drf_spectacular",
 ]
-# Open data: the read-only JSON API and its OpenAPI document.
-INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
 
+# In the order they run on a request.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # WhiteNoise serves static files from the app server itself, so gunicorn can run without
+    # a separate static host; it must come right after SecurityMiddleware.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The public page cache (events/cache/pages.py), right after WhiteNoise: a cached page is
+    # answered before sessions, authentication, locale, CSRF and URL resolution run (it
+    # already carries the headers they and CSP added when it was stored), while
+    # SecurityMiddleware still redirects plain http first.
+    "events.cache.pages.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, except for the language-neutral addresses (files, the API): webinar/languages.py.
+    "webinar.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -255,6 +266,12 @@ DATA_LICENCE_URL = env.str(
     "DJANGO_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
 FEED_ITEMS = 50
+# API rate limit per client address (DRF throttling, counted in the shared cache so that
+# every app server counts together). The API is read-only and public; whole-dataset users
+# have the /data/ downloads, so a client that asks faster than a person or a polite script
+# gets 429 with Retry-After instead of taking workers from readers. The address is taken as
+# for login protection: X-Forwarded-For only through DJANGO_TRUSTED_PROXY_COUNT proxies,
+# counted from the right (DRF's default would trust a header the client wrote itself).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -264,18 +281,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("DJANGO_API_RATE_LIMIT", default="120/minute")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
-# API rate limit per client address (DRF throttling, counted in the shared cache so that
-# every app server counts together). The API is read-only and public; whole-dataset users
-# have the /data/ downloads, so a client that asks faster than a person or a polite script
-# gets 429 with Retry-After instead of taking workers from readers. The address is taken as
-# for login protection: X-Forwarded-For only through DJANGO_TRUSTED_PROXY_COUNT proxies,
-# counted from the right (DRF's default would trust a header the client wrote itself).
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.AnonRateThrottle"]
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    "anon": env.str("DJANGO_API_RATE_LIMIT", default="120/minute")
-}
-REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 SPECTACULAR_SETTINGS = {
     "TITLE": "Event Records API",
     "DESCRIPTION": (
@@ -298,13 +307,6 @@ BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 MAX_QUERY_STRING_LENGTH = env.int("DJANGO_MAX_QUERY_STRING_LENGTH", default=2048)
 # --- Production serving: static files, sessions, shared cache, uploaded media ----------------
 # Kept together so that `make serve`, deploy/ and bench/ have one place to read.
-
-# WhiteNoise serves static files from the app server itself, so gunicorn can run without a
-# separate static host; it must come right after SecurityMiddleware.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-)
 
 # Content-hashed, pre-compressed (gzip and Brotli) static files that WhiteNoise may cache for
 # ten years. The manifest exists only after `collectstatic`, so the test suite and other
@@ -357,28 +359,18 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG and env.bool("DJANGO_SECURE_COOKIES", default=True)
 # Dates as each language writes them: "9 September 2021" and "2021年9月9日".
 FORMAT_MODULE_PATH = ["webinar.formats"]
-MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = (
-    "webinar.languages.LocaleMiddleware"
-)
-# --- Public page cache (events/caching.py) ----------------------------------------------------
+# --- Public page cache (events/cache/) --------------------------------------------------------
 # Anonymous pages are kept this many seconds at most (0 turns the cache off); any record change
 # replaces the cache's generation key, which retires every stored page at once. Several worker
 # processes need a cache they share (CACHE_URL=redis://…, or filecache:// on one machine):
 # with the per-process default (local memory) a change would reach only one worker.
 PAGE_CACHE_ALIAS = "default"
-# Right after WhiteNoise: a cached page is answered before sessions, authentication, locale,
-# CSRF and URL resolution run (it already carries the headers they and CSP added when it was
-# stored), while SecurityMiddleware still redirects plain http first.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "events.caching.PublicPageCacheMiddleware",
-)
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
 # With Redis, each process also keeps this many recently read pages in memory, checked against
 # a generation that Redis publishes to every process, so a repeat hit needs no round trip.
 PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)
 # Data that many pages share and that costs a scan of every published record (filter options,
-# home page counts; events.caching.remember) is kept this long at most, and retired by the
+# home page counts; events.cache.generation.remember) is kept this long at most, and retired by the
 # same generation; 0 turns it off.
 PUBLIC_DATA_CACHE_SECONDS = env.int("DJANGO_PUBLIC_DATA_CACHE_SECONDS", default=600)
 # How long a worker waits for another worker's rebuild of such data before rebuilding it.

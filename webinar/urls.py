@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
-from events.opendata.reconciliation import reconciliation_patterns
-from events.sitemaps import sitemaps
-from events.urls import api_patterns, data_patterns, people_patterns
-from events.views import FaviconView
+from events.opendata.urls import api_patterns, data_patterns, reconciliation_patterns
+from events.site.sitemaps import sitemaps
+from events.site.urls import people_patterns
+from events.site.views import FaviconView
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -35,7 +35,7 @@ urlpatterns = [
 # robots.txt stay unprefixed: they are the same in every language.
 urlpatterns += i18n_patterns(
     path("", include(people_patterns)),
-    path("", include("events.urls")),
+    path("", include("events.site.urls")),
 )
 # The switcher's form posts here and is redirected to the same page in the chosen language,
 # with the choice kept in the language cookie. No CSRF token: choosing a language is harmless

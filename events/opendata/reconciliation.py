@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
@@ -928,21 +928,3 @@ def view(request, entity_id):
     if record is None:
         raise Http404("No published record has this id.")
     return redirect(record.get_absolute_url())
-
-
-reconciliation_patterns = (
-    [
-        path("reconcile/", ServiceView.as_view(), name="service"),
-        path("reconcile/suggest/entity/", SuggestEntityView.as_view(), name="suggest_entity"),
-        path("reconcile/suggest/type/", SuggestTypeView.as_view(), name="suggest_type"),
-        path("reconcile/suggest/property/", SuggestPropertyView.as_view(), name="suggest_property"),
-        path(
-            "reconcile/propose_properties/",
-            ProposePropertiesView.as_view(),
-            name="propose_properties",
-        ),
-        path("reconcile/preview/", preview, name="preview"),
-        path("reconcile/view/<str:entity_id>/", view, name="view"),
-    ],
-    "reconciliation",
-)

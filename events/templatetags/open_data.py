@@ -12,8 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from events import exports
-from events.models import Event, Role
+from events.models import Role
+from events.opendata import jsonld
 
 register = template.Library()
 
@@ -34,20 +34,21 @@ def jsonld_script(data):
 def event_structured_data(event):
     if not event.is_published:
         return ""
-    return jsonld_script(exports.event_jsonld(event))
+    return jsonld_script(jsonld.event_jsonld(event))
 
 
 @register.simple_tag
 def person_structured_data(person):
     roles = (
-        Role.objects.filter(person=person, event__in=Event.objects.published())
+        Role.objects.published()
+        .filter(person=person)
         .select_related("event", "organization__parent")
         .order_by("-event__start_date", "order")
     )
-    return jsonld_script(exports.person_jsonld(person, roles))
+    return jsonld_script(jsonld.person_jsonld(person, roles))
 
 
 @register.simple_tag
 def organization_structured_data(organization, children, participations):
     """From the lists the page shows: its published sub-units and latest events."""
-    return jsonld_script(exports.organization_jsonld(organization, children, participations))
+    return jsonld_script(jsonld.organization_jsonld(organization, children, participations))

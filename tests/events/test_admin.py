@@ -13,7 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from events.models import Citation, Event, EventOrganization, Presentation, Role
-from people.concurrency import VersionedForm
+from people.editing.versions import VersionedForm
 from tests.admin_forms import (
     add_inline_row,
     change_url,

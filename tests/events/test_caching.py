@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from events import caching
+from events.cache import generation
 from events.models import Event
 from people.models import Organization
 from tests.factories import (
@@ -293,7 +293,7 @@ def test_readers_with_a_session_or_a_notice_cookie_skip_the_cache(client):
     assert "After" in with_session
 
 
-# Data remembered per generation (events.caching.remember)
+# Data remembered per generation (events.cache.generation.remember)
 
 
 def test_remembered_value_is_rebuilt_once_then_read():
@@ -303,8 +303,8 @@ def test_remembered_value_is_rebuilt_once_then_read():
         calls.append(1)
         return {"answer": 42}
 
-    first = caching.remember("test-value", compute)
-    second = caching.remember("test-value", compute)
+    first = generation.remember("test-value", compute)
+    second = generation.remember("test-value", compute)
 
     assert first == second == {"answer": 42}
     assert len(calls) == 1
@@ -313,22 +313,22 @@ def test_remembered_value_is_rebuilt_once_then_read():
 def test_remember_waits_for_a_rebuild_in_another_worker_instead_of_repeating_it():
     from django.core.cache import cache
 
-    key = f"public-data:{caching.generation()}:{translation.get_language()}:counts"
+    key = f"public-data:{generation.generation()}:{translation.get_language()}:counts"
     cache.add(f"{key}:rebuilding", True)  # another worker is rebuilding
     threading.Timer(0.2, lambda: cache.set(key, {"events": 7})).start()
 
     def compute():
         raise AssertionError("rebuilt although another worker was rebuilding")
 
-    assert caching.remember("counts", compute) == {"events": 7}
+    assert generation.remember("counts", compute) == {"events": 7}
 
 
 @override_settings(PUBLIC_DATA_WAIT_SECONDS=1)
 def test_remember_rebuilds_itself_when_the_other_rebuild_never_arrives():
     from django.core.cache import cache
 
-    key = f"public-data:{caching.generation()}:{translation.get_language()}:counts"
+    key = f"public-data:{generation.generation()}:{translation.get_language()}:counts"
     cache.add(f"{key}:rebuilding", True)  # a worker that died while rebuilding
 
-    assert caching.remember("counts", lambda: {"events": 8}) == {"events": 8}
+    assert generation.remember("counts", lambda: {"events": 8}) == {"events": 8}
     assert cache.get(f"{key}:rebuilding") is None

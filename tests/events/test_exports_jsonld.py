@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from events import exports
+from events.opendata import common, jsonld
 from tests.factories import (
     EventFactory,
     EventOrganizationFactory,
@@ -250,7 +250,7 @@ def test_organization_page_queries_do_not_grow_with_events(
 
 
 def test_event_jsonld_builder_reads_only_prefetched_data(django_assert_num_queries, shanghai):
-    event = exports.published_events().get(pk=shanghai.pk)
+    event = common.published_events().get(pk=shanghai.pk)
 
     with django_assert_num_queries(0):
-        exports.event_jsonld(event)
+        jsonld.event_jsonld(event)

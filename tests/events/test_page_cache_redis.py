@@ -14,7 +14,7 @@ import pytest
 import redis
 from django.test import override_settings
 
-from events import caching
+from events.cache import generation, pages
 from tests.factories import EventFactory
 from webinar.cache import RedisCache
 
@@ -43,17 +43,17 @@ def redis_cache():
         "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
     with override_settings(CACHES={"default": backend}, PAGE_CACHE_SECONDS=600):
-        caching.watcher.token = None
-        caching.local_pages.clear()
+        generation.watcher.token = None
+        pages.local_pages.clear()
         yield
-    caching.watcher.token = None
-    caching.local_pages.clear()
+    generation.watcher.token = None
+    pages.local_pages.clear()
 
 
 def wait_for_watcher(expected=None):
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        value = caching.watcher.current()
+        value = generation.watcher.current()
         if value is not None and (expected is None or value == expected):
             return value
         time.sleep(0.02)
@@ -64,8 +64,8 @@ def publish_from_another_process(value):
     """What another app server does on a record change: store and publish a generation."""
     from django.core.cache import cache
 
-    cache.set(caching.GENERATION_KEY, value, timeout=None)
-    cache.publish(caching.GENERATION_KEY, value)
+    cache.set(generation.GENERATION_KEY, value, timeout=None)
+    cache.publish(generation.GENERATION_KEY, value)
 
 
 def test_watcher_follows_generations_published_by_other_processes(redis_cache):
@@ -125,11 +125,11 @@ def test_pages_are_checked_against_the_cache_until_the_watcher_is_current(redis_
     event = EventFactory(title="Old title")
     url = event.get_absolute_url()
     # A watcher that has not subscribed (yet, or any more).
-    caching.watcher.token, caching.watcher.value = (os.getpid(), object()), None
+    generation.watcher.token, generation.watcher.value = (os.getpid(), object()), None
     client.get(url)
     type(event).objects.filter(pk=event.pk).update(title="New title")
 
     publish_from_another_process("after-the-edit")
 
-    assert caching.watcher.current() is None
+    assert generation.watcher.current() is None
     assert "New title" in client.get(url).content.decode()

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from events import caching
+from events.cache.receivers import records_changed_in_bulk
 from events.models import (
     Citation,
     Event,
@@ -378,7 +378,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         # Bulk inserts send no signals: retire every cached page by hand.
-        caching.new_generation()
+        records_changed_in_bulk()
         if options["verbosity"] > 0:
             summary = ", ".join(f"{n} {name}" for name, n in counts.items())
             self.stdout.write(f"Created demo data (seed {seed}): {summary}.")

@@ -1,42 +1,14 @@
+"""Addresses of the open data: downloads (`data:`) and the read-only JSON API (`api:`), the same
+in every language, so unprefixed."""
+
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import api, data_views, views
+from . import api, reconciliation
+from . import views as data_views
 from .feeds import LatestEventsFeed
-
-app_name = "events"
-
-urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("events/", views.EventListView.as_view(), name="list"),
-    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
-    path(
-        "events/<slug:event_slug>/<slug:slug>/",
-        views.PresentationDetailView.as_view(),
-        name="presentation",
-    ),
-    # The Data page is a page to read, in the reader's language; the files it lists are not,
-    # so they stay in the unprefixed `data:` namespace below.
-    path("data/", data_views.DataView.as_view(), name="data"),
-]
-
-# People and organizations are defined by the people app, but their public pages show what
-# they did at events, so the views live here; the URL names keep the `people:` namespace.
-people_patterns = (
-    [
-        path("people/", views.PersonListView.as_view(), name="person_list"),
-        path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
-        path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
-        path(
-            "organizations/<slug:slug>/",
-            views.OrganizationDetailView.as_view(),
-            name="organization",
-        ),
-    ],
-    "people",
-)
 
 # Open data: downloads in standard formats, the Atom feed and the read-only JSON API. The
 # downloads keep the `data:` namespace; the API's routes keep `api:` (see README, Open data).
@@ -86,4 +58,32 @@ api_patterns = (
         path("api/", include(api_router.urls)),
     ],
     "api",
+)
+
+# The Reconciliation Service API 0.2 (OpenRefine and other tools): `reconciliation:`.
+reconciliation_patterns = (
+    [
+        path("reconcile/", reconciliation.ServiceView.as_view(), name="service"),
+        path(
+            "reconcile/suggest/entity/",
+            reconciliation.SuggestEntityView.as_view(),
+            name="suggest_entity",
+        ),
+        path(
+            "reconcile/suggest/type/", reconciliation.SuggestTypeView.as_view(), name="suggest_type"
+        ),
+        path(
+            "reconcile/suggest/property/",
+            reconciliation.SuggestPropertyView.as_view(),
+            name="suggest_property",
+        ),
+        path(
+            "reconcile/propose_properties/",
+            reconciliation.ProposePropertiesView.as_view(),
+            name="propose_properties",
+        ),
+        path("reconcile/preview/", reconciliation.preview, name="preview"),
+        path("reconcile/view/<str:entity_id>/", reconciliation.view, name="view"),
+    ],
+    "reconciliation",
 )

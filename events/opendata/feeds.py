@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from . import exports
-from .models import Event
+from events.models import Event
+
+from . import common
 
 
 class LatestEventsFeed(Feed):
@@ -26,7 +27,7 @@ class LatestEventsFeed(Feed):
 
     def item_description(self, item):
         return " ".join(
-            part for part in [item.description, exports.participant_sentence(item)] if part
+            part for part in [item.description, common.participant_sentence(item)] if part
         )
 
     def item_pubdate(self, item):

@@ -1,7 +1,7 @@
 """
 The event page's body and structured data, cached per event under a content version.
 
-The page cache (caching.py) retires every page at once on any record change, so after each
+The page cache (pages.py) retires every page at once on any record change, so after each
 edit every event page is rebuilt from the database: nine queries and the whole template.
 The parts of the page that come from the event's records are therefore also kept under a
 version of their own per event, which changes only when a record the page shows changes:
@@ -12,18 +12,15 @@ citations, sources and topics. After an edit, only the events it touches are reb
 A version is a random value in the shared cache; changing one means deleting it (the next
 reader makes a new one). It is deleted when the change is saved and again when its
 transaction commits, so a page rendered from the old rows in between is never kept
-under the new version.
+under the new version. A bulk write (a fixture load, an import, a restore) retires every
+event's fragments at once by replacing the epoch that every version key carries.
 """
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from people.models import Organization, Person
-
-from . import caching
-from .models import (
+from events.models import (
     Citation,
     Event,
     EventOrganization,
@@ -33,10 +30,16 @@ from .models import (
     Source,
     Topic,
 )
+from people.models import Organization, Person
+
+from .generation import cache, shared_token
 
 # Records that belong to one event (directly), and with key points those a save may move.
 EVENT_PARTS = (Role, Presentation, EventOrganization, Citation)
 MOVABLE = (*EVENT_PARTS, KeyPoint)
+
+
+EPOCH_KEY = "event-content:epoch"
 
 
 def version_key(event_pk):
@@ -44,7 +47,8 @@ def version_key(event_pk):
 
 
 def content_version(event_pk):
-    return caching.shared_token(version_key(event_pk))[0]
+    epoch = shared_token(EPOCH_KEY)[0]
+    return f"{epoch}.{shared_token(version_key(event_pk))[0]}"
 
 
 def fragments_key(event, language):
@@ -55,8 +59,13 @@ def retire(event_pks):
     """Retire these events' versions now and again when the transaction commits."""
     keys = [version_key(pk) for pk in set(event_pks) if pk is not None]
     if keys:
-        caching.cache().delete_many(keys)
-        transaction.on_commit(lambda: caching.cache().delete_many(keys))
+        cache().delete_many(keys)
+        transaction.on_commit(lambda: cache().delete_many(keys))
+
+
+def retire_all():
+    """Retire every event's fragments (a bulk write may have changed any of them)."""
+    cache().delete(EPOCH_KEY)
 
 
 def events_showing(instance):
@@ -89,41 +98,6 @@ def events_showing(instance):
     if isinstance(instance, Topic):
         return Event.objects.filter(topics=instance).values_list("pk", flat=True)
     return []
-
-
-def record_changed(sender, instance, **kwargs):
-    if not caching.is_record_model(sender) or kwargs.get("raw"):
-        return
-    retire(events_showing(instance))
-
-
-def record_moving(sender, instance, **kwargs):
-    """Before a role, presentation, key point, part or citation is saved: the event it
-    belonged to until now, in case the save moves it to another one."""
-    if not isinstance(instance, MOVABLE) or instance.pk is None or kwargs.get("raw"):
-        return
-    before = sender._default_manager.filter(pk=instance.pk).first()
-    if before is not None:
-        retire(events_showing(before))
-
-
-def relation_changed(sender, instance, action, pk_set, model, **kwargs):
-    if not action.startswith("post_") and action != "pre_clear":
-        return
-    pks = set(events_showing(instance))
-    if pk_set:
-        for related in model.objects.filter(pk__in=pk_set):
-            pks |= set(events_showing(related))
-    retire(pks)
-
-
-def connect_signals():
-    # pre_delete, not post_delete: the rows that lead to the events (roles, speakers…) are
-    # gone after a delete. Django sends it for every row a cascade deletes too.
-    for signal in (post_save, pre_delete):
-        signal.connect(record_changed, dispatch_uid=f"event-fragments-{signal!r}")
-    pre_save.connect(record_moving, dispatch_uid="event-fragments-moving")
-    m2m_changed.connect(relation_changed, dispatch_uid="event-fragments-m2m")
 
 
 def uses_fragments(event):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Event, Presentation
+from events.models import Event, Presentation
 
 
 class SiteSitemap(Sitemap):

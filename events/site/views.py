@@ -1,3 +1,5 @@
+"""The public pages of the records: home, the event list, an event, a presentation."""
+
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
@@ -6,14 +8,14 @@ from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from people.models import Organization, Person
+from events.cache import fragments
+from events.cache.generation import cache, remember
+from events.cache.pages import PublicPageMixin
+from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
+from events.templatetags.open_data import event_structured_data
 
-from . import caching, fragments
-from .caching import PublicPageMixin, remember
 from .forms import EventFilterForm
-from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
 from .paginators import OnePassPaginator
-from .templatetags.open_data import event_structured_data
 
 
 def listing_participations():
@@ -100,7 +102,7 @@ class EventDetailView(PublicPageMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
     # Everything the page's body and structured data show, fetched only when they are not
-    # in the fragment cache (events/fragments.py).
+    # in the fragment cache (events/cache/fragments.py).
     record_lookups = [
         Prefetch(
             "roles",
@@ -132,10 +134,10 @@ class EventDetailView(PublicPageMixin, DetailView):
             context.update(self.render_fragments(event))
             return context
         key = fragments.fragments_key(event, get_language())
-        parts = caching.cache().get(key)
+        parts = cache().get(key)
         if parts is None:
             parts = self.render_fragments(event)
-            caching.cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
+            cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
         context.update(parts)
         return context
 
@@ -177,91 +179,6 @@ class PresentationDetailView(PublicPageMixin, DetailView):
             .prefetch_related("speakers", "key_points__source"),
             event__slug=self.kwargs["event_slug"],
             slug=self.kwargs["slug"],
-        )
-
-
-class PersonDetailView(PublicPageMixin, DetailView):
-    template_name = "people/person_detail.html"
-    context_object_name = "person"
-
-    def get_queryset(self):
-        # One person's check, not the list of every visible person.
-        return Person.objects.filter(Event.objects.published().shows_person())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        published = Event.objects.published()
-        context["roles"] = (
-            Role.objects.filter(person=self.object, event__in=published)
-            .select_related("event", "organization__parent", "source")
-            .order_by("-event__start_date", "order")
-        )
-        context["presentations"] = (
-            Presentation.objects.filter(speakers=self.object, event__in=published)
-            .select_related("event")
-            .order_by("-event__start_date", "order")
-        )
-        return context
-
-
-class OrganizationDetailView(PublicPageMixin, DetailView):
-    template_name = "people/organization_detail.html"
-    context_object_name = "organization"
-    latest_count = 20
-
-    def get_queryset(self):
-        # Checked for this one organization and its sub-units only: building the whole
-        # visible set (`organizations()`) costs a scan of every published event.
-        self.shown = Event.objects.published().shows_organization()
-        return Organization.objects.filter(self.shown).select_related(
-            "parent__parent__parent__parent"
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        published = Event.objects.published()
-        context["breadcrumb"] = list(reversed(self.object.ancestors()))
-        context["children"] = Organization.objects.filter(self.shown, parent=self.object).order_by(
-            "name_en"
-        )
-        # The latest few of each, with the total: a busy organization takes part in
-        # thousands of events, and its page must weigh the same as a quiet one's.
-        participations = self.object.event_participations.filter(event__in=published)
-        # Events, not participations: one event may name the organization twice (host and
-        # sponsor), and the list this leads to counts events.
-        context["participation_count"] = participations.values("event").distinct().count()
-        context["participations"] = list(
-            participations.select_related("event", "source").order_by("-event__start_date")[
-                : self.latest_count
-            ]
-        )
-        roles = Role.objects.filter(organization=self.object, event__in=published)
-        context["role_count"] = roles.count()
-        context["roles"] = list(
-            roles.select_related("event", "person", "source").order_by(
-                "-event__start_date", "order"
-            )[: self.latest_count]
-        )
-        return context
-
-
-class PersonListView(PublicPageMixin, ListView):
-    template_name = "people/person_list.html"
-    context_object_name = "people"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return Event.objects.published().people().order_by("family_name", "given_name", "slug")
-
-
-class OrganizationListView(PublicPageMixin, ListView):
-    template_name = "people/organization_list.html"
-    context_object_name = "organizations"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return (
-            Event.objects.published().organizations().select_related("parent").order_by("name_en")
         )
 
 

@@ -1,0 +1,118 @@
+"""
+The one invalidation policy: what every write retires, whichever path made it.
+
+- Any save, delete or many-to-many change of a record model (the `events` and `people`
+  apps, history tables aside) replaces the page generation: no page cached before it is
+  served again (`generation`).
+- An edit through the ORM (admin forms and inlines, bulk actions, merges, scripts) also
+  retires the fragments of exactly the events whose page shows the changed record
+  (`fragments.events_showing`).
+- A raw save (`loaddata`, `import_records`, `restore_records`) cannot be traced to the
+  events it touches while the rest of its file is still loading, so it retires every
+  event's fragments, once per transaction.
+- Writes that send no signals (`bulk_create`, `QuerySet.update`, as in
+  `generate_demo_data`) call `records_changed_in_bulk()`.
+
+Both retirements happen when the change is made and again when its transaction commits, so a
+page rendered from the old rows in between never survives under the new value. The commit's
+retirement is registered once per transaction however many records it changes; a bulk write
+also retires only once when it starts, since nothing reads its half-loaded rows.
+"""
+
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+
+from . import fragments
+from .generation import new_generation, watcher
+from .pages import local_pages
+
+RECORD_APPS = {"events", "people"}
+
+
+def is_record_model(model):
+    meta = model._meta
+    if meta.app_label not in RECORD_APPS:
+        return False
+    # simple_history's tables record changes; the record's own save already counted.
+    return not meta.object_name.startswith("Historical")
+
+
+def at_commit(retire):
+    """Call retire() when the current transaction commits, once however often it is asked
+    within one transaction. True if this call registered it."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        # run_on_commit holds (savepoint ids, callback, robust); a rollback drops the entry.
+        entry[1] is retire
+        for entry in connection.run_on_commit
+    ):
+        return False
+    transaction.on_commit(retire)
+    return True
+
+
+def once_now_and_at_commit(retire):
+    """For bulk writes: retire() at the first change of a transaction and at its commit."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or at_commit(retire):
+        retire()
+
+
+def records_changed_in_bulk():
+    """For writes that send no signals: retire every page and every event's fragments."""
+    once_now_and_at_commit(new_generation)
+    once_now_and_at_commit(fragments.retire_all)
+
+
+def record_saved_or_deleted(sender, instance, **kwargs):
+    if not is_record_model(sender):
+        return
+    if kwargs.get("raw"):
+        records_changed_in_bulk()
+        return
+    new_generation()
+    at_commit(new_generation)
+    fragments.retire(fragments.events_showing(instance))
+
+
+def record_moving(sender, instance, **kwargs):
+    """Before a role, presentation, key point, part or citation is saved: the event it
+    belonged to until now, in case the save moves it to another one."""
+    if not isinstance(instance, fragments.MOVABLE) or instance.pk is None or kwargs.get("raw"):
+        return
+    before = sender._default_manager.filter(pk=instance.pk).first()
+    if before is not None:
+        fragments.retire(fragments.events_showing(before))
+
+
+def relation_changed(sender, instance, action, pk_set, model, **kwargs):
+    if not is_record_model(sender):
+        return
+    if action.startswith("post_"):
+        new_generation()
+        at_commit(new_generation)
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    pks = set(fragments.events_showing(instance))
+    if pk_set:
+        for related in model.objects.filter(pk__in=pk_set):
+            pks |= set(fragments.events_showing(related))
+    fragments.retire(pks)
+
+
+def cache_settings_changed(setting, **kwargs):
+    """Tests change the cache settings: start over with the new cache."""
+    if setting in ("CACHES", "PAGE_CACHE_ALIAS", "PAGE_CACHE_SECONDS", "PUBLIC_DATA_CACHE_SECONDS"):
+        watcher.token = None
+        local_pages.clear()
+
+
+def connect():
+    setting_changed.connect(cache_settings_changed, dispatch_uid="cache-settings")
+    post_save.connect(record_saved_or_deleted, dispatch_uid="records-saved")
+    # pre_delete for the fragments, not post_delete: the rows that lead to the events (roles,
+    # speakers…) are gone after a delete. Django sends it for every row a cascade deletes too.
+    pre_delete.connect(record_saved_or_deleted, dispatch_uid="records-deleting")
+    pre_save.connect(record_moving, dispatch_uid="records-moving")
+    m2m_changed.connect(relation_changed, dispatch_uid="records-related")

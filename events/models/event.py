@@ -1,0 +1,413 @@
+"""The event record and the organizations that took part in it."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from people.choices import ChoiceLabels
+from people.models import Organization, Person
+
+from .evidence import Cited, Source, cited_constraint
+from .topics import Topic
+
+
+def validate_time_zone(value):
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone name, such as Asia/Shanghai."),
+            params={"value": value},
+        )
+
+
+class EventQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        """The only definition of what the public may see; every public view starts here."""
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def search(self, query):
+        """Events matching every word of the query wherever the event page shows it (the one
+        search of the site: `events.search`)."""
+        from events.search import search_events
+
+        return search_events(self, query)
+
+    def visible_to(self, user):
+        """Staff may preview drafts at their public address; everyone else sees published."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def years(self):
+        """The years these events started in, latest first."""
+        return [day.year for day in self.dates("start_date", "year", order="DESC")]
+
+    def busiest_organizations(self, limit):
+        """The `limit` organizations hosting or supporting most of these events, busiest
+        first (ties by name)."""
+        return (
+            Organization.objects.filter(event_participations__event__in=self)
+            .select_related("parent")
+            .annotate(event_count=Count("event_participations"))
+            .order_by("-event_count", "name_en")[:limit]
+        )
+
+    def participating_organization(self, slug):
+        """The organization with this slug if it hosts or supports any of these events."""
+        taking_part = EventOrganization.objects.filter(event__in=self).values("organization")
+        return (
+            Organization.objects.filter(slug=slug, pk__in=taking_part)
+            .select_related("parent")
+            .first()
+        )
+
+    def topics_used(self):
+        """Topics of any of these events."""
+        return Topic.objects.filter(
+            Exists(Event.topics.through.objects.filter(event__in=self, topic=OuterRef("pk")))
+        )
+
+    def people(self):
+        """People who took part in any of these events."""
+        from .programme import Presentation, Role  # defined after Event, which needs this queryset
+
+        # One uncorrelated `pk IN (… UNION …)`: a correlated EXISTS led SQLite to probe
+        # every event for every person, and an OR of two IN lists stops PostgreSQL from
+        # using a semi-join (minutes at 10,000–100,000 events).
+        return Person.objects.filter(
+            pk__in=Role.objects.filter(event__in=self)
+            .order_by()
+            .values("person_id")
+            .union(
+                Presentation.speakers.through.objects.filter(presentation__event__in=self)
+                .order_by()
+                .values("person_id")
+            )
+        )
+
+    def organizations(self):
+        """Organizations named in any of these events, with the organizations they are part
+        of (a breadcrumb must never lead to a missing page)."""
+        from .programme import Role  # defined after Event, which needs this queryset
+
+        named = Organization.objects.filter(
+            pk__in=EventOrganization.objects.filter(event__in=self)
+            .order_by()
+            .values("organization_id")
+            .union(Role.objects.filter(event__in=self).order_by().values("organization_id"))
+        )
+        lookups = ["pk"] + [
+            "__".join(["parent"] * depth) + "_id" for depth in range(1, Organization.MAX_DEPTH)
+        ]
+        visible = Q()
+        for lookup in lookups:
+            visible |= Q(pk__in=named.values(lookup))
+        return Organization.objects.filter(visible)
+
+    def shows_person(self):
+        """A condition on people, true of exactly those `people()` returns, for checking
+        one person without building the whole list (a correlated EXISTS: cheap per row)."""
+        from .programme import Presentation, Role  # defined after Event, which needs this queryset
+
+        return Exists(Role.objects.filter(event__in=self, person=OuterRef("pk"))) | Exists(
+            Presentation.speakers.through.objects.filter(
+                presentation__event__in=self, person=OuterRef("pk")
+            )
+        )
+
+    def shows_organization(self):
+        """A condition on organizations, true of exactly those `organizations()` returns, for
+        checking one organization or its sub-units without building the whole visible set:
+        an organization is shown if it, or any unit below it, is named in these events."""
+        from .programme import Role  # defined after Event, which needs this queryset
+
+        shown = Q()
+        for depth in range(Organization.MAX_DEPTH):
+            below = "__".join(["organization"] + ["parent"] * depth)
+            shown |= Exists(
+                EventOrganization.objects.filter(event__in=self, **{below: OuterRef("pk")})
+            )
+            shown |= Exists(Role.objects.filter(event__in=self, **{below: OuterRef("pk")}))
+        return shown
+
+
+class Event(ChoiceLabels, models.Model):
+    class Kind(models.TextChoices):
+        WEBINAR = "webinar", _("Webinar")
+        CONFERENCE = "conference", _("Conference")
+        WORKSHOP = "workshop", _("Workshop")
+        SEMINAR = "seminar", _("Seminar")
+        LECTURE = "lecture", _("Lecture")
+        MEETING = "meeting", _("Meeting")
+        FORUM = "forum", _("Forum")
+        OTHER = "other", _("Other")
+
+    class AttendanceMode(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in-person", _("In person")
+        MIXED = "mixed", _("Online and in person")
+
+    class CountQualifier(models.TextChoices):
+        EXACTLY = "exactly", _("exactly")
+        ABOUT = "about", _("about")
+        AT_LEAST = "at-least", _("at least")
+        MORE_THAN = "more-than", _("more than")
+        FEWER_THAN = "fewer-than", _("fewer than")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBINAR)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), blank=True, help_text=_("Leave empty for a one-day event.")
+    )
+    start_time = models.TimeField(
+        _("start time"), null=True, blank=True, help_text=_("Leave empty unless a source says.")
+    )
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, such as Asia/Shanghai; required with a start time."),
+    )
+    attendance_mode = models.CharField(
+        _("attendance mode"),
+        max_length=12,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.ONLINE,
+    )
+    location = models.CharField(
+        _("location"), max_length=255, blank=True, help_text=_("Venue and city, if in person.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=35,
+        blank=True,
+        help_text=_("BCP 47 code of the language the event was held in, such as en or zh."),
+    )
+    participant_count = models.PositiveIntegerField(
+        _("participants"), null=True, blank=True, help_text=_("As the source reports it.")
+    )
+    participant_count_qualifier = models.CharField(
+        _("participant count is"),
+        max_length=12,
+        choices=CountQualifier.choices,
+        default=CountQualifier.EXACTLY,
+        help_text=_("“more than 200” is not “200”: keep the source's qualifier."),
+    )
+    audience = models.TextField(
+        _("audience"), blank=True, help_text=_("Who the participants were.")
+    )
+    speaker_count = models.PositiveIntegerField(
+        _("speakers reported"),
+        null=True,
+        blank=True,
+        help_text=_("How many speakers the source reports, named or not."),
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        through="EventOrganization",
+        verbose_name=_("organizations"),
+        related_name="events",
+        blank=True,
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="events", blank=True
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="events", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title_en"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish and unpublish events"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="event_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=False),
+                name="event_end_time_needs_start_time",
+                violation_error_message=_("An end time needs a start time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | ~Q(time_zone=""),
+                name="event_time_needs_time_zone",
+                violation_error_message=_("A start time needs a time zone."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(end_date__gt=F("start_date"))
+                | Q(end_time__gte=F("start_time")),
+                name="event_end_time_after_start_time",
+                violation_error_message=_("The end time cannot be before the start time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(participant_count__isnull=False)
+                | Q(participant_count_qualifier="exactly"),
+                name="event_qualifier_needs_count",
+                violation_error_message=_("A count qualifier needs a participant count."),
+            ),
+            models.CheckConstraint(
+                condition=Q(participant_count__gte=0) | Q(participant_count__isnull=True),
+                name="event_participant_count_not_negative",
+                violation_error_message=_("The participant count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker_count__gte=0) | Q(speaker_count__isnull=True),
+                name="event_speaker_count_not_negative",
+                violation_error_message=_("The speaker count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="event_published_has_time",
+                violation_error_message=_("A published event needs its publication time."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-start_date"], name="event_public_order")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if self.start_date and not self.end_date:
+            self.end_date = self.start_date
+        if self.start_time and not self.time_zone:
+            raise ValidationError({"time_zone": _("A start time needs a time zone.")})
+        if (
+            self.participant_count is None
+            and self.participant_count_qualifier != self.CountQualifier.EXACTLY
+        ):
+            raise ValidationError(
+                {"participant_count": _("Give the count that the qualifier applies to.")}
+            )
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_single_day(self):
+        return self.start_date == self.end_date
+
+    @property
+    def has_time(self):
+        return self.start_time is not None
+
+    @property
+    def format_label(self):
+        """“Online webinar”, “In person conference”: mode and kind as a reader says them."""
+        return pgettext("format of an event: attendance mode, kind", "%(mode)s %(kind)s") % {
+            "mode": self.get_attendance_mode_display(),
+            "kind": self.get_kind_display().lower(),
+        }
+
+    @property
+    def participant_count_display(self):
+        if self.participant_count is None:
+            return ""
+        if self.participant_count_qualifier == self.CountQualifier.EXACTLY:
+            return number_format(self.participant_count)
+        return pgettext(
+            "a count with its qualifier: “more than 200”", "%(qualifier)s %(count)s"
+        ) % {
+            "qualifier": self.get_participant_count_qualifier_display(),
+            "count": number_format(self.participant_count),
+        }
+
+
+class EventOrganizationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, event_slug, organization_slug, part):
+        return self.get(event__slug=event_slug, organization__slug=organization_slug, part=part)
+
+    def published(self):
+        return self.filter(event__in=Event.objects.published())
+
+
+class EventOrganization(Cited):
+    """An organization's part in an event: host, co-host, collaborator, sponsor…"""
+
+    class Part(models.TextChoices):
+        HOST = "host", _("Host")
+        CO_HOST = "co-host", _("Co-host")
+        ORGANIZER = "organizer", _("Organizer")
+        COLLABORATOR = "collaborator", _("In collaboration with")
+        PARTNER = "partner", _("Partner")
+        SPONSOR = "sponsor", _("Sponsor")
+        SUPPORTER = "supporter", _("Supported by")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="event_participations",
+    )
+    part = models.CharField(_("part"), max_length=16, choices=Part.choices, default=Part.HOST)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = EventOrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        verbose_name = _("participating organization")
+        verbose_name_plural = _("participating organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization", "part"],
+                name="event_organization_part_unique",
+                violation_error_message=_("This organization already has this part in the event."),
+            ),
+            cited_constraint("event_organization"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_part_display()} — {self.event}"
+
+    def natural_key(self):
+        return self.event.natural_key() + self.organization.natural_key() + (self.part,)
+
+    natural_key.dependencies = ["events.event", "people.organization"]

@@ -1,0 +1,140 @@
+"""Evidence: the sources a record's facts come from, and the quoted passage behind each fact."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from people.choices import ChoiceLabels
+from people.models import SlugQuerySet
+
+
+class Source(models.Model):
+    """A document that facts of a record come from."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)
+    published_on = models.DateField(_("date published"), null=True, blank=True)
+    accessed_on = models.DateField(_("date accessed"), null=True, blank=True)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("The source's text, or the passages this site relies on, copied exactly."),
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What is known, or not known, about this source.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Cited(ChoiceLabels, models.Model):
+    """A fact that can name the source that states it and quote the passage."""
+
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quote = models.TextField(
+        _("quoted passage"),
+        blank=True,
+        help_text=_("The words of the source that state this fact, copied exactly."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.quote and not self.source_id:
+            raise ValidationError({"source": _("Name the source that the passage is quoted from.")})
+        if (
+            self.quote
+            and self.source_id
+            and self.source.text
+            and " ".join(self.quote.split()) not in " ".join(self.source.text.split())
+        ):
+            raise ValidationError(
+                {"quote": _("This passage does not appear in the text of the source.")}
+            )
+
+
+def cited_constraint(model_name):
+    return models.CheckConstraint(
+        condition=Q(quote="") | Q(source__isnull=False),
+        name=f"{model_name}_quote_has_source",
+        violation_error_message=_("A quoted passage needs its source."),
+    )
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, event_slug, fact, source_slug):
+        return self.get(event__slug=event_slug, fact=fact, source__slug=source_slug)
+
+
+class Citation(Cited):
+    """Evidence for one fact of the event itself: its date, its counts, its audience…"""
+
+    class Fact(models.TextChoices):
+        TITLE = "title", _("Title")
+        DATE = "date", _("Date")
+        FORMAT = "format", _("Format")
+        DESCRIPTION = "description", _("Description")
+        PARTICIPANTS = "participants", _("Participants")
+        AUDIENCE = "audience", _("Audience")
+        SPEAKERS = "speakers", _("Speakers reported")
+        TOPICS = "topics", _("Topics")
+        LOCATION = "location", _("Location")
+
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+    fact = models.CharField(_("fact"), max_length=16, choices=Fact.choices)
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["event", "fact"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "fact", "source"],
+                name="citation_unique_per_fact_and_source",
+                violation_error_message=_("This source is already cited for this fact."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=False),
+                name="citation_has_source",
+                violation_error_message=_("A citation needs its source."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.get_fact_display()}"
+
+    def natural_key(self):
+        return self.event.natural_key() + (self.fact,) + self.source.natural_key()
+
+    natural_key.dependencies = ["events.event", "events.source"]

@@ -1,0 +1,220 @@
+"""What happened at an event: who took part in which role, what was presented, its key points."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Organization, Person
+
+from .event import Event
+from .evidence import Cited, cited_constraint
+
+
+class RoleQuerySet(models.QuerySet):
+    def get_by_natural_key(self, event_slug, person_slug, kind):
+        return self.get(event__slug=event_slug, person__slug=person_slug, kind=kind)
+
+    def published(self):
+        return self.filter(event__in=Event.objects.published())
+
+
+class Role(Cited):
+    """A person's part in an event, with the title and organization they held at the time."""
+
+    class Kind(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MODERATOR = "moderator", _("Moderator")
+        HOST = "host", _("Host")
+        OPENING_REMARKS = "opening-remarks", _("Opening remarks")
+        KEYNOTE_SPEAKER = "keynote-speaker", _("Keynote speaker")
+        SPEAKER = "speaker", _("Speaker")
+        PANELIST = "panelist", _("Panelist")
+        DISCUSSANT = "discussant", _("Discussant")
+        CLOSING_REMARKS = "closing-remarks", _("Closing remarks")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+        ORGANIZER = "organizer", _("Organizer")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles"
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    position_title = models.CharField(
+        _("title at the time"),
+        max_length=300,
+        blank=True,
+        help_text=_("The title the person held at the time of the event, as the source gives it."),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization at the time"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person", "kind"],
+                name="role_unique_per_person_and_event",
+                violation_error_message=_("This person already has this role in the event."),
+            ),
+            cited_constraint("role"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_kind_display()} — {self.event}"
+
+    def natural_key(self):
+        return self.event.natural_key() + self.person.natural_key() + (self.kind,)
+
+    natural_key.dependencies = ["events.event", "people.person", "people.organization"]
+
+    @property
+    def title_at_the_time(self):
+        """“Vice President, Shanghai Academy of Social Sciences”."""
+        parts = [self.position_title]
+        if self.organization_id:
+            parts.append(self.organization.affiliation_label())
+        return ", ".join(part for part in parts if part)
+
+
+class PresentationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, event_slug, slug):
+        return self.get(event__slug=event_slug, slug=slug)
+
+    def published(self):
+        return self.filter(event__in=Event.objects.published())
+
+
+class Presentation(Cited):
+    class Kind(models.TextChoices):
+        OPENING_REMARKS = "opening-remarks", _("Opening remarks")
+        KEYNOTE = "keynote", _("Keynote")
+        PRESENTATION = "presentation", _("Presentation")
+        CASE_STUDY = "case-study", _("Case study")
+        PANEL = "panel", _("Panel")
+        QA = "qa", _("Questions and answers")
+        CLOSING_REMARKS = "closing-remarks", _("Closing remarks")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="presentations"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=160)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESENTATION
+    )
+    speakers = models.ManyToManyField(
+        Person, verbose_name=_("speakers"), related_name="presentations", blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order in the programme"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    qa_followed = models.BooleanField(
+        _("questions and answers followed"),
+        default=False,
+        help_text=_("Tick only if a source says the speaker took questions."),
+    )
+    qa_quote = models.TextField(
+        _("passage on the questions"),
+        blank=True,
+        help_text=_("The words of the source that say questions were answered."),
+    )
+    material_file = models.FileField(_("material (file)"), upload_to="materials/", blank=True)
+    material_url = models.URLField(_("material (video or page)"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = PresentationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "order"]
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "order"],
+                name="presentation_order_unique_in_event",
+                violation_error_message=_("Another item of the programme has this position."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "slug"],
+                name="presentation_slug_unique_in_event",
+                violation_error_message=_("Another presentation of this event has this slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gte=F("start_time")),
+                name="presentation_ends_after_start",
+                violation_error_message=_("The end time cannot be before the start time."),
+            ),
+            cited_constraint("presentation"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "events:presentation", kwargs={"event_slug": self.event.slug, "slug": self.slug}
+        )
+
+    def natural_key(self):
+        return self.event.natural_key() + (self.slug,)
+
+    natural_key.dependencies = ["events.event", "people.person"]
+
+
+class KeyPointManager(models.Manager):
+    def get_by_natural_key(self, event_slug, presentation_slug, order):
+        return self.get(
+            presentation__event__slug=event_slug, presentation__slug=presentation_slug, order=order
+        )
+
+
+class KeyPoint(Cited):
+    presentation = models.ForeignKey(
+        Presentation,
+        verbose_name=_("presentation"),
+        on_delete=models.CASCADE,
+        related_name="key_points",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("key point"))
+
+    objects = KeyPointManager()
+
+    class Meta:
+        ordering = ["presentation", "order"]
+        verbose_name = _("key point")
+        verbose_name_plural = _("key points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["presentation", "order"],
+                name="key_point_order_unique",
+                violation_error_message=_("Another key point has this position."),
+            ),
+            cited_constraint("key_point"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return self.presentation.natural_key() + (self.order,)
+
+    natural_key.dependencies = ["events.presentation"]

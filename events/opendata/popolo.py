@@ -1,0 +1,174 @@
+"""Popolo JSON (popoloproject.com): people, organizations, memberships, events and speeches."""
+
+from events.models import Event
+
+from .common import (
+    absolute_url,
+    organizing_participations,
+    participant_sentence,
+    published_events,
+    texts_by_language,
+)
+from .jsonld import schema_date
+
+
+def popolo_date(event, time=None):
+    """Popolo's date pattern: a date, or a date-time with an offset."""
+    return schema_date(event, event.start_date, time)
+
+
+def popolo_sources(event):
+    """Popolo links need a URL. A source without its own address points to the record's
+    page, which reproduces its text; the note says so instead of inventing an address."""
+    links = []
+    for source in event.sources.all():
+        if source.url:
+            links.append({"url": source.url, "note": source.title})
+        else:
+            links.append(
+                {
+                    "url": absolute_url(event.get_absolute_url()),
+                    "note": (
+                        f"{source.title} (its text is reproduced on this page; "
+                        "the source's own address is not known)"
+                    ),
+                }
+            )
+    return links
+
+
+def popolo_person(person):
+    data = {
+        "id": f"person/{person.slug}",
+        "name": person.name,
+        "family_name": person.family_name,
+        "sort_name": person.sort_name,
+        "links": [{"url": absolute_url(person.get_absolute_url()), "note": "Record page"}],
+    }
+    if person.given_name:
+        data["given_name"] = person.given_name
+    if person.honorific:
+        data["honorific_prefix"] = person.honorific
+    if person.biography:
+        data["biography"] = person.biography
+    if person.native_name:
+        data["other_names"] = [{"name": person.native_name, "note": "Name in native script"}]
+    if person.website:
+        data["links"].append({"url": person.website, "note": "Website"})
+    return data
+
+
+def popolo_organization(organization):
+    data = {
+        "id": f"organization/{organization.slug}",
+        "name": organization.name,
+        "classification": organization.kind,
+        "parent_id": (
+            f"organization/{organization.parent.slug}" if organization.parent_id else None
+        ),
+        "links": [{"url": absolute_url(organization.get_absolute_url()), "note": "Record page"}],
+    }
+    if organization.short_name and organization.short_name != organization.name:
+        data["other_names"] = [{"name": organization.short_name, "note": "Short name"}]
+    for tag, text in texts_by_language(organization, "name")[1:]:
+        data.setdefault("other_names", []).append({"name": text, "note": f"Name in {tag}"})
+    if organization.website:
+        data["links"].append({"url": organization.website, "note": "Website"})
+    return data
+
+
+def popolo_event(event):
+    organizers = organizing_participations(event)
+    description = "\n\n".join(
+        part for part in [event.description, participant_sentence(event)] if part
+    )
+    data = {
+        "id": f"event/{event.slug}",
+        "name": event.title,
+        "description": description or None,
+        "classification": event.kind,
+        "start_date": schema_date(event, event.start_date, event.start_time),
+        "end_date": schema_date(event, event.end_date, event.end_time)
+        if (not event.has_time or event.end_time is not None)
+        else None,
+        "location": event.location or event.get_attendance_mode_display(),
+        "organization_id": (
+            f"organization/{organizers[0].organization.slug}" if organizers else None
+        ),
+        "sources": popolo_sources(event),
+    }
+    return data
+
+
+def popolo_presentation_event(event, presentation):
+    start = presentation.start_time if event.has_time else None
+    return {
+        "id": f"event/{event.slug}/{presentation.slug}",
+        "name": presentation.title,
+        "description": presentation.summary or None,
+        "classification": presentation.kind,
+        "start_date": popolo_date(event, start),
+        "parent_id": f"event/{event.slug}",
+        "sources": popolo_sources(event),
+    }
+
+
+def popolo_membership(role):
+    """A role's title held at an organization, dated to the event where the source says so.
+
+    The dates bound what the source attests (the title was held on the event's days), not the
+    whole tenure, which no source here gives.
+    """
+    event = role.event
+    return {
+        "id": f"membership/{event.slug}/{role.person.slug}/{role.kind}",
+        "label": role.title_at_the_time,
+        "role": role.position_title or None,
+        "person_id": f"person/{role.person.slug}",
+        "organization_id": f"organization/{role.organization.slug}",
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+        "sources": popolo_sources(event),
+    }
+
+
+def popolo_speech(event, presentation, speaker, position):
+    """A presentation by one speaker, as Popolo's speech (no transcript text is kept)."""
+    return {
+        "id": f"speech/{event.slug}/{presentation.slug}/{speaker.slug}",
+        "creator_id": f"person/{speaker.slug}",
+        "title": presentation.title,
+        "type": "speech",
+        "role": presentation.get_kind_display(),
+        "date": popolo_date(event, presentation.start_time if event.has_time else None),
+        "position": position,
+        "event_id": f"event/{event.slug}/{presentation.slug}",
+        "sources": popolo_sources(event),
+    }
+
+
+def popolo(events=None):
+    """The whole published dataset as one Popolo document."""
+    events = list(published_events() if events is None else events)
+    published = Event.objects.published()
+    people = published.people()
+    organizations = published.organizations().select_related("parent")
+    data = {
+        "persons": [popolo_person(person) for person in people],
+        "organizations": [popolo_organization(org) for org in organizations],
+        "memberships": [],
+        "events": [],
+        "speeches": [],
+    }
+    for event in events:
+        data["events"].append(popolo_event(event))
+        data["memberships"].extend(
+            popolo_membership(role) for role in event.roles.all() if role.organization_id
+        )
+        position = 0
+        for presentation in event.presentations.all():
+            data["events"].append(popolo_presentation_event(event, presentation))
+            for speaker in presentation.speakers.all():
+                position += 1
+                data["speeches"].append(popolo_speech(event, presentation, speaker, position))
+    return data
