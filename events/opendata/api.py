@@ -65,7 +65,15 @@ class OrganizationSummarySerializer(serializers.ModelSerializer):
 class OrganizationSerializer(OrganizationSummarySerializer):
     class Meta:
         model = Organization
-        fields = [*OrganizationSummarySerializer.Meta.fields, "country", "website"]
+        # Identifiers in their stored form ("013q1eq08", "Q42"), empty when not known.
+        fields = [
+            *OrganizationSummarySerializer.Meta.fields,
+            "country",
+            "website",
+            "ror",
+            "wikidata",
+            "isni",
+        ]
 
 
 class PersonSummarySerializer(serializers.ModelSerializer):
@@ -88,6 +96,10 @@ class PersonSerializer(PersonSummarySerializer):
             "native_name",
             "biography",
             "website",
+            # Identifiers in their stored form ("0000-0002-1825-0097", "Q42"), empty if unknown.
+            "orcid",
+            "wikidata",
+            "isni",
         ]
 
 

@@ -5,6 +5,7 @@ import datetime
 import zoneinfo
 
 from events.models import Event, EventOrganization
+from people import identifiers
 from people.models import Organization
 
 from .common import absolute_url, jsonld_text, participant_sentence
@@ -57,8 +58,7 @@ def organization_node(organization, with_parent=True):
     }
     if organization.short_name and organization.short_name != organization.name:
         node["alternateName"] = organization.short_name
-    if organization.website:
-        node["sameAs"] = organization.website
+    add_identifiers(node, organization)
     if with_parent and organization.parent_id:
         # One level only: the parent's own parents are on its page, not loaded here.
         node["parentOrganization"] = organization_node(organization.parent, with_parent=False)
@@ -77,9 +77,19 @@ def person_node(person):
         node["givenName"] = person.given_name
     if person.honorific:
         node["honorificPrefix"] = person.honorific
-    if person.website:
-        node["sameAs"] = person.website
+    add_identifiers(node, person)
     return node
+
+
+def add_identifiers(node, record):
+    """`sameAs`: the record's own website and the address of each identifier (ORCID, ROR,
+    Wikidata, ISNI); `identifier`: each identifier as a PropertyValue, scheme named."""
+    same_as = ([record.website] if record.website else []) + identifiers.same_as(record)
+    if same_as:
+        node["sameAs"] = same_as[0] if len(same_as) == 1 else same_as
+    values = identifiers.property_values(record)
+    if values:
+        node["identifier"] = values
 
 
 def source_node(source):

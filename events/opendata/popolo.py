@@ -1,6 +1,7 @@
 """Popolo JSON (popoloproject.com): people, organizations, memberships, events and speeches."""
 
 from events.models import Event
+from people import identifiers
 
 from .common import (
     absolute_url,
@@ -55,6 +56,8 @@ def popolo_person(person):
         data["other_names"] = [{"name": person.native_name, "note": "Name in native script"}]
     if person.website:
         data["links"].append({"url": person.website, "note": "Website"})
+    if person.identifiers:
+        data["identifiers"] = identifiers.popolo_identifiers(person)
     return data
 
 
@@ -74,6 +77,8 @@ def popolo_organization(organization):
         data.setdefault("other_names", []).append({"name": text, "note": f"Name in {tag}"})
     if organization.website:
         data["links"].append({"url": organization.website, "note": "Website"})
+    if organization.identifiers:
+        data["identifiers"] = identifiers.popolo_identifiers(organization)
     return data
 
 

@@ -56,7 +56,18 @@ def event_rows(events):
 
 
 def person_rows(people):
-    yield ["slug", "name", "honorific", "given_name", "family_name", "native_name", "url"]
+    yield [
+        "slug",
+        "name",
+        "honorific",
+        "given_name",
+        "family_name",
+        "native_name",
+        "orcid",
+        "wikidata",
+        "isni",
+        "url",
+    ]
     for person in people:
         yield [
             person.slug,
@@ -65,12 +76,27 @@ def person_rows(people):
             person.given_name,
             person.family_name,
             person.native_name,
+            person.orcid,
+            person.wikidata,
+            person.isni,
             absolute_url(person.get_absolute_url()),
         ]
 
 
 def organization_rows(organizations):
-    yield ["slug", "name", "short_name", "kind", "parent", "country", "website", "url"]
+    yield [
+        "slug",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "country",
+        "website",
+        "ror",
+        "wikidata",
+        "isni",
+        "url",
+    ]
     for organization in organizations:
         yield [
             organization.slug,
@@ -80,6 +106,9 @@ def organization_rows(organizations):
             organization.parent.slug if organization.parent_id else "",
             organization.country,
             organization.website,
+            organization.ror,
+            organization.wikidata,
+            organization.isni,
             absolute_url(organization.get_absolute_url()),
         ]
 
