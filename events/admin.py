@@ -112,7 +112,7 @@ class CitationInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(HistoryAdmin):
     list_display = ["title", "start_date", "kind", "status_label", "published_at", "updated_at"]
-    list_filter = ["status", "kind", "attendance_mode", "topics"]
+    list_filter = ["status", "event_status", "kind", "attendance_mode", "topics"]
     search_fields = ["title_en", "title_zh_hans", "slug", "description_en"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
@@ -124,7 +124,14 @@ class EventAdmin(HistoryAdmin):
         (None, {"fields": ["title", "slug", "kind"]}),
         (
             _("When"),
-            {"fields": [("start_date", "end_date"), ("start_time", "end_time"), "time_zone"]},
+            {
+                "fields": [
+                    ("start_date", "end_date"),
+                    ("start_time", "end_time"),
+                    "time_zone",
+                    ("event_status", "previous_start_date"),
+                ]
+            },
         ),
         (_("Where and how"), {"fields": ["attendance_mode", "location", "language"]}),
         (_("About"), {"fields": ["description", "topics"]}),

@@ -167,6 +167,16 @@ class Event(ChoiceLabels, models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class EventStatus(models.TextChoices):
+        """What became of the event as announced (schema.org's EventStatusType); `status` is
+        whether the record is public."""
+
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+        POSTPONED = "postponed", _("Postponed")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        MOVED_ONLINE = "moved-online", _("Moved online")
+
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBINAR)
@@ -237,6 +247,19 @@ class Event(ChoiceLabels, models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    event_status = models.CharField(
+        _("event status"),
+        max_length=16,
+        choices=EventStatus.choices,
+        default=EventStatus.SCHEDULED,
+        help_text=_("Whether it took place as announced. Only change it where a source says."),
+    )
+    previous_start_date = models.DateField(
+        _("previous start date"),
+        null=True,
+        blank=True,
+        help_text=_("For a rescheduled or postponed event: the date first announced."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -288,6 +311,28 @@ class Event(ChoiceLabels, models.Model):
                 violation_error_message=_("The speaker count cannot be negative."),
             ),
             models.CheckConstraint(
+                condition=~Q(event_status="rescheduled") | Q(previous_start_date__isnull=False),
+                name="event_rescheduled_has_previous_date",
+                violation_error_message=_("A rescheduled event needs its previous start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_start_date__isnull=True)
+                | Q(event_status__in=["rescheduled", "postponed"]),
+                name="event_previous_date_only_if_moved",
+                violation_error_message=_(
+                    "Only a rescheduled or postponed event has a previous start date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(event_status="moved-online")
+                | Q(attendance_mode__in=["online", "mixed"]),
+                name="event_moved_online_is_online",
+                violation_error_message=_(
+                    "An event moved online needs the attendance mode “Online” or “Online and "
+                    "in person”."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="event_published_has_time",
                 violation_error_message=_("A published event needs its publication time."),
@@ -326,6 +371,10 @@ class Event(ChoiceLabels, models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_scheduled(self):
+        return self.event_status == self.EventStatus.SCHEDULED
 
     @property
     def is_single_day(self):

@@ -221,6 +221,8 @@ class EventSerializer(serializers.ModelSerializer):
             "start_time",
             "end_time",
             "time_zone",
+            "event_status",
+            "previous_start_date",
             "location",
             "language",
             "participant_count",

@@ -18,6 +18,14 @@ ATTENDANCE_MODES = {
     Event.AttendanceMode.MIXED: SCHEMA_ORG + "MixedEventAttendanceMode",
 }
 
+EVENT_STATUSES = {
+    Event.EventStatus.SCHEDULED: SCHEMA_ORG + "EventScheduled",
+    Event.EventStatus.CANCELLED: SCHEMA_ORG + "EventCancelled",
+    Event.EventStatus.POSTPONED: SCHEMA_ORG + "EventPostponed",
+    Event.EventStatus.RESCHEDULED: SCHEMA_ORG + "EventRescheduled",
+    Event.EventStatus.MOVED_ONLINE: SCHEMA_ORG + "EventMovedOnline",
+}
+
 # schema.org 12.0 has no type for a research institute or an intergovernmental body;
 # those stay plain Organization rather than borrowing a type that says something else.
 ORGANIZATION_TYPES = {
@@ -129,9 +137,12 @@ def event_jsonld(event):
         "startDate": schema_date(event, event.start_date, event.start_time),
         "endDate": schema_date(event, event.end_date, event.end_time),
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
-        # A held event that went ahead as planned; schema.org has no "took place" status.
-        "eventStatus": SCHEMA_ORG + "EventScheduled",
+        # "Scheduled" is also what a held event that went ahead as planned is: schema.org has
+        # no "took place" status.
+        "eventStatus": EVENT_STATUSES[event.event_status],
     }
+    if event.previous_start_date:
+        node["previousStartDate"] = event.previous_start_date.isoformat()
     if event.has_time and event.end_time is None:
         del node["endDate"]
     locations = location_nodes(event)
@@ -182,7 +193,7 @@ def presentation_node(event, presentation):
             event, event.start_date, presentation.start_time if event.has_time else None
         ),
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
-        "eventStatus": SCHEMA_ORG + "EventScheduled",
+        "eventStatus": EVENT_STATUSES[event.event_status],
     }
     if presentation.summary:
         node["description"] = presentation.summary

@@ -100,6 +100,8 @@ def popolo_event(event):
         "organization_id": (
             f"organization/{organizers[0].organization.slug}" if organizers else None
         ),
+        # Popolo leaves the values open; these are the site's (and the API's) event statuses.
+        "status": event.event_status,
         "sources": popolo_sources(event),
     }
     return data

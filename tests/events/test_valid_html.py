@@ -15,8 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from events.models import Event
 from people.models import Organization, Person
 from tests.factories import (
+    EventFactory,
     EventOrganizationFactory,
     OrganizationFactory,
     PersonFactory,
@@ -64,6 +66,18 @@ def organization_with_identifiers(shanghai):
     return organization
 
 
+def rescheduled_event():
+    event = Event.objects.filter(slug="rescheduled-forum").first()
+    if event is None:
+        event = EventFactory(
+            slug="rescheduled-forum",
+            start_date="2022-06-01",
+            event_status=Event.EventStatus.RESCHEDULED,
+            previous_start_date="2022-03-01",
+        )
+    return event
+
+
 def page_types(client, admin_client, shanghai):
     """Every kind of page, at its address in the active language."""
     event = shanghai.get_absolute_url()
@@ -90,6 +104,8 @@ def page_types(client, admin_client, shanghai):
             client,
             organization_with_identifiers(shanghai).get_absolute_url(),
         ),
+        "event-rescheduled": (client, rescheduled_event().get_absolute_url()),
+        "event-list-with-status": (client, reverse("events:list") + "?year=2022"),
         "reconciliation-preview": (
             client,
             reverse("reconciliation:preview") + "?id=person:yijia-jing",
