@@ -14,7 +14,17 @@ from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecor
 from people.editing.versions import VersionedInlineMixin
 
 from .materials import MaterialField
-from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
+from .models import (
+    Citation,
+    Event,
+    EventOrganization,
+    EventSeries,
+    KeyPoint,
+    Presentation,
+    Role,
+    Source,
+    Topic,
+)
 
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
 
@@ -112,16 +122,16 @@ class CitationInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(HistoryAdmin):
     list_display = ["title", "start_date", "kind", "status_label", "published_at", "updated_at"]
-    list_filter = ["status", "event_status", "kind", "attendance_mode", "topics"]
+    list_filter = ["status", "event_status", "kind", "attendance_mode", "series", "topics"]
     search_fields = ["title_en", "title_zh_hans", "slug", "description_en"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topics", "sources"]
+    autocomplete_fields = ["topics", "sources", "series"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     inlines = [EventOrganizationInline, RoleInline, PresentationInline, CitationInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind"]}),
+        (None, {"fields": ["title", "slug", "kind", "series"]}),
         (
             _("When"),
             {
@@ -256,6 +266,16 @@ class SourceAdmin(RecordHistoryAdmin):
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
         (_("Content"), {"fields": ["text", "notes"]}),
     ]
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(TranslatedRecordAdmin):
+    list_display = ["name", "organizer", "slug"]
+    search_fields = ["name_en", "name_zh_hans", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organizer"]
+    list_select_related = ["organizer"]
+    fields = ["name", "slug", "organizer", "description", "website"]
 
 
 @admin.register(Topic)

@@ -17,6 +17,7 @@ class EventsConfig(AppConfig):
             Citation,
             Event,
             EventOrganization,
+            EventSeries,
             KeyPoint,
             Presentation,
             Role,
@@ -25,6 +26,16 @@ class EventsConfig(AppConfig):
         )
 
         register_history(
-            [Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic],
+            [
+                Citation,
+                Event,
+                EventOrganization,
+                EventSeries,
+                KeyPoint,
+                Presentation,
+                Role,
+                Source,
+                Topic,
+            ],
             app="events",
         )

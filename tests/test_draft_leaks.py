@@ -28,6 +28,7 @@ from tests.factories import (
     CitationFactory,
     EventFactory,
     EventOrganizationFactory,
+    EventSeriesFactory,
     OrganizationFactory,
     PersonFactory,
     PresentationFactory,
@@ -48,6 +49,7 @@ DRAFT_WORDS = {
     "topic": "Tessarine policy",
     "source": "Lumenfall confidential dossier",
     "role title": "Provost of Embargoed Studies",
+    "series": "Quillwort Embargoed Series",
 }
 DRAFT_SLUGS = {
     "event": "quillwort-summit",
@@ -56,6 +58,7 @@ DRAFT_SLUGS = {
     "presentation": "nimbrel-findings",
     "topic": "tessarine-policy",
     "source": "lumenfall-dossier",
+    "series": "quillwort-series",
 }
 DRAFT_YEAR = 2031
 DRAFT_KIND = "forum"
@@ -87,6 +90,7 @@ def draft(walked_urls, shanghai):
         start_date=f"{DRAFT_YEAR}-05-04",
         end_date=f"{DRAFT_YEAR}-05-04",
         description="Nothing about this may be public before release.",
+        series=EventSeriesFactory(name=DRAFT_WORDS["series"], slug=DRAFT_SLUGS["series"]),
     )
     event.sources.add(source)
     CitationFactory(event=event, source=source, quote=source.text.split(".")[0] + ".")
@@ -129,6 +133,7 @@ def draft(walked_urls, shanghai):
         "shared organization": shared_organization,
         "own urls": [
             event.get_absolute_url(),
+            event.series.get_absolute_url(),
             presentation.get_absolute_url(),
             person.get_absolute_url(),
             organization.get_absolute_url(),
@@ -143,6 +148,8 @@ def searches_and_filters():
     queries.append({"q": DRAFT_WORDS["event title"].split()[0]})
     queries += [
         {"topic": DRAFT_SLUGS["topic"]},
+        {"series": DRAFT_SLUGS["series"]},
+        {"person": DRAFT_SLUGS["person"]},
         {"organization": DRAFT_SLUGS["organization"]},
         {"year": DRAFT_YEAR},
         {"kind": DRAFT_KIND},

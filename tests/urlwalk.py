@@ -22,13 +22,41 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 # Arguments for patterns that no model's get_absolute_url() reaches, by URL name. A value may
 # be a callable, called with no arguments once the database is ready.
 def _published_person_entity_id():
+    return f"person:{_published_person_slug()}"
+
+
+def _published_person_slug():
     from events.models import Event
 
     person = Event.objects.published().people().order_by("pk").first()
-    return f"person:{person.slug}" if person else "person:none"
+    return person.slug if person else "no-published-person"
 
 
-SAMPLE_KWARGS = {"reconciliation:view": {"entity_id": _published_person_entity_id}}
+def _published_series_slug():
+    # The Shanghai record belongs to no series: without one, an address that answers 404.
+    from events.models import EventSeries
+
+    series = EventSeries.objects.published().order_by("pk").first()
+    return series.slug if series else "no-published-series"
+
+
+def _published_topic_slug():
+    from events.models import Event
+
+    topic = Event.objects.published().topics_used().order_by("pk").first()
+    return topic.slug if topic else "no-published-topic"
+
+
+SAMPLE_KWARGS = {
+    "reconciliation:view": {"entity_id": _published_person_entity_id},
+    "events:series": {"slug": _published_series_slug},
+    "data:series_feed": {"slug": _published_series_slug},
+    "data:series_calendar": {"slug": _published_series_slug},
+    "data:person_feed": {"slug": _published_person_slug},
+    "data:person_calendar": {"slug": _published_person_slug},
+    "data:topic_feed": {"slug": _published_topic_slug},
+    "data:topic_calendar": {"slug": _published_topic_slug},
+}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ source behind each fact. One module per family of models; every model is importa
 from .event import Event, EventOrganization, EventQuerySet, validate_time_zone
 from .evidence import Citation, Cited, Source, cited_constraint
 from .programme import KeyPoint, Presentation, Role
+from .series import EventSeries
 from .topics import Topic
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Event",
     "EventOrganization",
     "EventQuerySet",
+    "EventSeries",
     "KeyPoint",
     "Presentation",
     "Role",

@@ -70,6 +70,12 @@ class EventQuerySet(models.QuerySet):
             .first()
         )
 
+    def series_used(self):
+        """Series of any of these events."""
+        from .series import EventSeries
+
+        return EventSeries.objects.filter(Exists(self.filter(series=OuterRef("pk"))))
+
     def topics_used(self):
         """Topics of any of these events."""
         return Topic.objects.filter(
@@ -242,6 +248,15 @@ class Event(ChoiceLabels, models.Model):
     )
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="events", blank=True
+    )
+    series = models.ForeignKey(
+        "events.EventSeries",
+        verbose_name=_("series"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Only where a source names the series the event belongs to."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True

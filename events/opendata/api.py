@@ -206,6 +206,9 @@ class EventSerializer(serializers.ModelSerializer):
     )
     organizations = ParticipationSerializer(source="participations", many=True)
     topics = TopicSerializer(many=True)
+    series = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The series' slug."
+    )
     url = PageUrl()
 
     class Meta:
@@ -223,6 +226,7 @@ class EventSerializer(serializers.ModelSerializer):
             "time_zone",
             "event_status",
             "previous_start_date",
+            "series",
             "location",
             "language",
             "participant_count",
@@ -272,6 +276,10 @@ class EventFilterSerializer(serializers.Serializer):
         required=False, help_text="An organization's slug: events it hosted or took part in."
     )
     topic = serializers.SlugField(required=False, help_text="A topic's slug.")
+    series = serializers.SlugField(required=False, help_text="An event series' slug.")
+    person = serializers.SlugField(
+        required=False, help_text="A person's slug: events they had a role in or spoke at."
+    )
     q = serializers.CharField(
         required=False,
         max_length=200,
@@ -321,12 +329,18 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         return EventDetailSerializer if self.action == "retrieve" else EventSerializer
 
     def get_queryset(self):
-        events = Event.objects.published().prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-            ),
-            "topics",
+        events = (
+            Event.objects.published()
+            .select_related("series")
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=EventOrganization.objects.select_related(
+                        "organization__parent", "source"
+                    ),
+                ),
+                "topics",
+            )
         )
         if self.action == "retrieve":
             return events.prefetch_related(

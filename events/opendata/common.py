@@ -62,23 +62,27 @@ def jsonld_text(instance, field):
 
 def published_events():
     """Published events with everything the exports read, in a fixed number of queries."""
-    return Event.objects.published().prefetch_related(
-        Prefetch(
-            "roles",
-            queryset=Role.objects.select_related(
-                "person", "organization__parent", "source"
-            ).order_by("order", "pk"),
-        ),
-        Prefetch(
-            "presentations",
-            queryset=Presentation.objects.select_related("source").prefetch_related("speakers"),
-        ),
-        Prefetch(
-            "participations",
-            queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-        ),
-        "topics",
-        "sources",
+    return (
+        Event.objects.published()
+        .select_related("series")
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.select_related(
+                    "person", "organization__parent", "source"
+                ).order_by("order", "pk"),
+            ),
+            Prefetch(
+                "presentations",
+                queryset=Presentation.objects.select_related("source").prefetch_related("speakers"),
+            ),
+            Prefetch(
+                "participations",
+                queryset=EventOrganization.objects.select_related("organization__parent", "source"),
+            ),
+            "topics",
+            "sources",
+        )
     )
 
 

@@ -143,6 +143,8 @@ def event_jsonld(event):
     }
     if event.previous_start_date:
         node["previousStartDate"] = event.previous_start_date.isoformat()
+    if event.series_id:
+        node["superEvent"] = series_node(event.series)
     if event.has_time and event.end_time is None:
         del node["endDate"]
     locations = location_nodes(event)
@@ -243,6 +245,25 @@ def event_summary_node(event):
         "url": absolute_url(event.get_absolute_url()),
         "startDate": schema_date(event, event.start_date, event.start_time),
     }
+
+
+def series_node(series):
+    url = absolute_url(series.get_absolute_url())
+    return {"@type": "EventSeries", "@id": url, "name": jsonld_text(series, "name"), "url": url}
+
+
+def series_jsonld(series, events):
+    """An EventSeries with the events the page lists as its `subEvent`s, in their order."""
+    node = {"@context": "https://schema.org", **series_node(series)}
+    if series.description:
+        node["description"] = series.description
+    if series.organizer_id:
+        node["organizer"] = organization_node(series.organizer)
+    if series.website:
+        node["sameAs"] = series.website
+    if events:
+        node["subEvent"] = [event_summary_node(event) for event in events]
+    return node
 
 
 def organization_jsonld(organization, children, participations):

@@ -6,9 +6,34 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import api, reconciliation
+from . import api, follow, reconciliation
 from . import views as data_views
 from .feeds import LatestEventsFeed
+
+# What can be followed, and the first part of its feed's address.
+FOLLOWED = {
+    "person": "people",
+    "organization": "organizations",
+    "topic": "topics",
+    "series": "series",
+}
+
+
+def follow_patterns():
+    for kind, prefix in FOLLOWED.items():
+        yield path(
+            f"{prefix}/<slug:slug>.atom",
+            require_safe(follow.SubjectFeed(kind)),
+            name=f"{kind}_feed",
+        )
+        yield path(
+            f"{prefix}/<slug:slug>.ics",
+            follow.SubjectCalendarView.as_view(kind=kind),
+            name=f"{kind}_calendar",
+        )
+    yield path("data/search.atom", require_safe(follow.SearchFeed()), name="search_feed")
+    yield path("data/search.ics", follow.SearchCalendarView.as_view(), name="search_calendar")
+
 
 # Open data: downloads in standard formats, the Atom feed and the read-only JSON API. The
 # downloads keep the `data:` namespace; the API's routes keep `api:` (see README, Open data).
@@ -27,6 +52,9 @@ data_patterns = (
         # A feed is read-only: other methods get 405 like every other public page.
         path("data/events.atom", require_safe(LatestEventsFeed()), name="feed"),
         path("events/<slug:slug>.ics", data_views.EventCalendarView.as_view(), name="event_ics"),
+        # Follow anything: the latest events of a person, organization, topic, series or
+        # search, as Atom and as an iCalendar subscription (events/opendata/follow.py).
+        *follow_patterns(),
         path(
             "events/<slug:slug>.jsonld",
             data_views.EventJsonLdView.as_view(),

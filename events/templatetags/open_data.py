@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from events.models import Role
-from events.opendata import jsonld
+from events.opendata import follow, jsonld
 
 register = template.Library()
 
@@ -52,3 +52,21 @@ def person_structured_data(person):
 def organization_structured_data(organization, children, participations):
     """From the lists the page shows: its published sub-units and latest events."""
     return jsonld_script(jsonld.organization_jsonld(organization, children, participations))
+
+
+@register.simple_tag
+def series_structured_data(series, events):
+    """From the events the page lists (published, in their order)."""
+    return jsonld_script(jsonld.series_jsonld(series, events))
+
+
+@register.simple_tag
+def follow_addresses(kind, slug):
+    """{feed, calendar, webcal} of a person, organization, topic or series."""
+    return follow.addresses(kind, slug)
+
+
+@register.simple_tag(takes_context=True)
+def search_follow_addresses(context):
+    """{feed, calendar, webcal} of the list's current search and filters."""
+    return follow.search_addresses(context["request"].GET)
