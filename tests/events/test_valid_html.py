@@ -20,6 +20,7 @@ from people.models import Organization, Person
 from tests.factories import (
     EventFactory,
     EventOrganizationFactory,
+    EventSeriesFactory,
     OrganizationFactory,
     PersonFactory,
     RoleFactory,
@@ -67,6 +68,7 @@ def organization_with_identifiers(shanghai):
 
 
 def rescheduled_event():
+    """An event (not the Shanghai one, whose source names no series) rescheduled, in a series."""
     event = Event.objects.filter(slug="rescheduled-forum").first()
     if event is None:
         event = EventFactory(
@@ -74,6 +76,7 @@ def rescheduled_event():
             start_date="2022-06-01",
             event_status=Event.EventStatus.RESCHEDULED,
             previous_start_date="2022-03-01",
+            series=EventSeriesFactory(slug="forum-series", description="Yearly forums."),
         )
     return event
 
@@ -106,6 +109,7 @@ def page_types(client, admin_client, shanghai):
         ),
         "event-rescheduled": (client, rescheduled_event().get_absolute_url()),
         "event-list-with-status": (client, reverse("events:list") + "?year=2022"),
+        "series": (client, rescheduled_event().series.get_absolute_url()),
         "reconciliation-preview": (
             client,
             reverse("reconciliation:preview") + "?id=person:yijia-jing",
