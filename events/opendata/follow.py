@@ -191,12 +191,11 @@ def addresses(kind, slug):
 
 
 def search_addresses(query):
-    """The same for a search and filter of the list (`query`: the list's GET parameters); a
-    list of one topic gets the topic's own feed."""
+    """The same for a search and filter of the list (`query`: the GET parameters of a list
+    whose filters were valid, so a topic in it is a published one); a list of one topic gets
+    the topic's own feed."""
     if set(query) == {"topic"}:
-        topic = visible_subjects("topic").filter(slug=query["topic"]).first()
-        if topic is not None:
-            return addresses("topic", topic.slug)
+        return addresses("topic", query["topic"])
     kept = query.copy()
     for name in list(kept):
         if name not in filters.NAMES and name not in filters.ALIASES:
