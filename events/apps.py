@@ -13,6 +13,10 @@ class EventsConfig(AppConfig):
 
         receivers.connect()
 
+        from .models.retired import connect_signals
+
+        connect_signals()
+
         from .models import (
             Citation,
             Event,
@@ -24,6 +28,8 @@ class EventsConfig(AppConfig):
             Source,
             Topic,
         )
+        from .models.changes import PublicChangeNote
+        from .models.changes import connect_signals as connect_change_notes
 
         register_history(
             [
@@ -38,4 +44,6 @@ class EventsConfig(AppConfig):
                 Topic,
             ],
             app="events",
+            bases={Event: [PublicChangeNote]},
         )
+        connect_change_notes()

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .identifiers import identifier_fields
+from .signals import merged
 
 
 class MergeError(Exception):
@@ -38,6 +39,9 @@ def merge(kept, duplicate):
                 # A through model of its own is moved as the foreign key it has.
             else:
                 moved += _move_foreign_keys(relation, kept, duplicate)
+        # Before the delete, inside the transaction: what listens (the events app's retired
+        # addresses) is rolled back with the merge.
+        merged.send(sender=type(kept), kept=kept, duplicate=duplicate)
         duplicate.delete()
         if adopted:
             # After the delete: the identifiers are unique, and the duplicate held them.

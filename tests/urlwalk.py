@@ -47,15 +47,37 @@ def _published_topic_slug():
     return topic.slug if topic else "no-published-topic"
 
 
+def first_fact():
+    """A published event with a fact that quotes its evidence, and that fact's anchor."""
+    from events.models import Citation, Event
+    from events.opendata.facts import fact_anchor
+
+    citation = Citation.objects.filter(event__in=Event.objects.published()).exclude(quote="")
+    citation = citation.select_related("event").first()
+    if citation is None:
+        return {"slug": "no-event", "anchor": "fact-date"}
+    return {"slug": citation.event.slug, "anchor": fact_anchor(citation)}
+
+
+def first_version():
+    """The first public version of a published event (every published event has one)."""
+    from events.models import Event
+
+    event = Event.objects.published().first()
+    return {"slug": event.slug if event else "no-event", "number": 1}
+
+
 SAMPLE_KWARGS = {
-    "reconciliation:view": {"entity_id": _published_person_entity_id},
-    "events:series": {"slug": _published_series_slug},
-    "data:series_feed": {"slug": _published_series_slug},
-    "data:series_calendar": {"slug": _published_series_slug},
-    "data:person_feed": {"slug": _published_person_slug},
-    "data:person_calendar": {"slug": _published_person_slug},
-    "data:topic_feed": {"slug": _published_topic_slug},
-    "data:topic_calendar": {"slug": _published_topic_slug},
+    "api:event-fact": first_fact,
+    "events:event_version": first_version,
+    "reconciliation:view": lambda: {"entity_id": _published_person_entity_id()},
+    "events:series": lambda: {"slug": _published_series_slug()},
+    "data:series_feed": lambda: {"slug": _published_series_slug()},
+    "data:series_calendar": lambda: {"slug": _published_series_slug()},
+    "data:person_feed": lambda: {"slug": _published_person_slug()},
+    "data:person_calendar": lambda: {"slug": _published_person_slug()},
+    "data:topic_feed": lambda: {"slug": _published_topic_slug()},
+    "data:topic_calendar": lambda: {"slug": _published_topic_slug()},
 }
 
 
@@ -174,10 +196,8 @@ def concrete_urls():
     for name, pattern in named_patterns():
         arguments = pattern_arguments(pattern)
         if name in SAMPLE_KWARGS:
-            kwargs = {
-                key: value() if callable(value) else value
-                for key, value in SAMPLE_KWARGS[name].items()
-            }
+            sample = SAMPLE_KWARGS[name]
+            kwargs = sample() if callable(sample) else sample
         elif not arguments:
             kwargs = {}
         elif name in from_objects:

@@ -74,6 +74,10 @@ MIDDLEWARE = [
     # Django's, except for the language-neutral addresses (files, the API): webinar/languages.py.
     "webinar.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old addresses of unpublished, deleted or merged records: 410 or 301 instead of 404
+    # (events/site/gone.py). Inside the locale middleware, so the page is in the reader's
+    # language.
+    "events.site.gone.RetiredRecordMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -265,6 +269,9 @@ DATA_LICENCE_NAME = env.str("DJANGO_DATA_LICENCE_NAME", default="CC BY 4.0")
 DATA_LICENCE_URL = env.str(
     "DJANGO_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
+# Citing records (README, "Citing records"): who publishes the records, as citations and
+# citation managers name the publisher (the site's owner).
+SITE_PUBLISHER = env.str("DJANGO_SITE_PUBLISHER", default="Event Records")
 FEED_ITEMS = 50
 # API rate limit per client address (DRF throttling, counted in the shared cache so that
 # every app server counts together). The API is read-only and public; whole-dataset users

@@ -6,6 +6,7 @@ source behind each fact. One module per family of models; every model is importa
 from .event import Event, EventOrganization, EventQuerySet, validate_time_zone
 from .evidence import Citation, Cited, Source, cited_constraint
 from .programme import KeyPoint, Presentation, Role
+from .retired import RetiredRecord
 from .series import EventSeries
 from .topics import Topic
 
@@ -18,6 +19,7 @@ __all__ = [
     "EventSeries",
     "KeyPoint",
     "Presentation",
+    "RetiredRecord",
     "Role",
     "Source",
     "Topic",

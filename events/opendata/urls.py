@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import api, follow, reconciliation
+from . import api, facts, follow, reconciliation
 from . import views as data_views
 from .feeds import LatestEventsFeed
 
@@ -82,6 +82,16 @@ api_patterns = (
             "api/presentations/<slug:event_slug>/<slug:slug>/",
             api.PresentationViewSet.as_view({"get": "retrieve"}),
             name="presentation-detail",
+        ),
+        path(
+            "api/events/<slug:slug>/facts/",
+            facts.EventFactListView.as_view(),
+            name="event-facts",
+        ),
+        path(
+            "api/events/<slug:slug>/facts/<slug:anchor>/",
+            facts.EventFactView.as_view(),
+            name="event-fact",
         ),
         path("api/", include(api_router.urls)),
     ],

@@ -1,36 +1,24 @@
 """The public pages of the records: home, the event list, an event, a presentation."""
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from events.cache import fragments
 from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
-from events.models import (
-    Citation,
-    Event,
-    EventOrganization,
-    EventSeries,
-    KeyPoint,
-    Presentation,
-    Role,
-)
-from events.templatetags.open_data import event_structured_data
+from events.models import Event, EventSeries, Presentation, shapes
+from events.opendata import citation, citing, jsonld
+from events.opendata.jsonld import event_script
+from events.site import versions
 
 from .forms import EventFilterForm
 from .paginators import OnePassPaginator
-
-
-def listing_participations():
-    return Prefetch(
-        "participations",
-        queryset=EventOrganization.objects.select_related("organization"),
-    )
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -41,9 +29,7 @@ class HomeView(PublicPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
         context.update(remember("home-counts", lambda: self.counts(published)))
-        context["latest_events"] = published.prefetch_related(listing_participations())[
-            : self.latest_count
-        ]
+        context["latest_events"] = published.for_listing()[: self.latest_count]
         return context
 
     @staticmethod
@@ -75,7 +61,7 @@ class EventListView(PublicPageMixin, ListView):
             return published.none()
         if self.form.is_bound:
             published = self.form.filter(published)
-        return published.prefetch_related(listing_participations())
+        return published.for_listing()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
@@ -107,31 +93,9 @@ class EventListView(PublicPageMixin, ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class EventDetailView(PublicPageMixin, DetailView):
+class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
-    # Everything the page's body and structured data show, fetched only when they are not
-    # in the fragment cache (events/cache/fragments.py).
-    record_lookups = [
-        Prefetch(
-            "roles",
-            queryset=Role.objects.select_related("person", "organization__parent", "source"),
-        ),
-        Prefetch(
-            "presentations",
-            queryset=Presentation.objects.select_related("source").prefetch_related(
-                "speakers",
-                Prefetch("key_points", queryset=KeyPoint.objects.select_related("source")),
-            ),
-        ),
-        Prefetch(
-            "participations",
-            queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-        ),
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
-        "sources",
-        "topics",
-    ]
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user).select_related("series")
@@ -142,7 +106,8 @@ class EventDetailView(PublicPageMixin, DetailView):
         if not fragments.uses_fragments(event):
             context.update(self.render_fragments(event))
             return context
-        key = fragments.fragments_key(event, get_language())
+        # By day too: the Cite section's "accessed" is the reader's today.
+        key = f"{fragments.fragments_key(event, get_language())}:{timezone.localdate()}"
         parts = cache().get(key)
         if parts is None:
             parts = self.render_fragments(event)
@@ -151,7 +116,8 @@ class EventDetailView(PublicPageMixin, DetailView):
         return context
 
     def render_fragments(self, event):
-        prefetch_related_objects([event], *self.record_lookups)
+        # Only when they are not in the fragment cache (events/cache/fragments.py).
+        prefetch_related_objects([event], *shapes.everything_shown())
         roles = event.roles.all()
         speakers = {
             speaker.pk
@@ -164,19 +130,30 @@ class EventDetailView(PublicPageMixin, DetailView):
             "link_sources": True,
             "evidence": {citation.fact: citation for citation in event.citations.all()},
             "named_count": len({role.person_id for role in roles} | speakers),
-            "hosts": [p for p in event.participations.all() if p.part in HOST_PARTS],
-            "partners": [p for p in event.participations.all() if p.part not in HOST_PARTS],
+            "hosts": event.organizing_participations(),
+            "partners": event.other_participations(),
+            "cite": self.cite(event),
+            "changes": versions.change_summary(event) if event.is_published else None,
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),
-            "structured_data": event_structured_data(event),
+            "structured_data": event_script(event),
+            "cite": body_context["cite"],
         }
 
+    @staticmethod
+    def cite(event):
+        if not event.is_published:
+            return None
+        return citation.cite_context(
+            citation.event_item(event), get_language(), citing.download_urls(event)
+        )
 
-HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
+    def signposted(self):
+        return self.object, None
 
 
-class PresentationDetailView(PublicPageMixin, DetailView):
+class PresentationDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
 
@@ -185,10 +162,29 @@ class PresentationDetailView(PublicPageMixin, DetailView):
         return get_object_or_404(
             Presentation.objects.filter(event__in=events)
             .select_related("event", "source")
-            .prefetch_related("speakers", "key_points__source"),
+            .prefetch_related(
+                "speakers",
+                "key_points__source",
+                # The chair and organizers the citation names.
+                *shapes.cited(through="event__"),
+            ),
             event__slug=self.kwargs["event_slug"],
             slug=self.kwargs["slug"],
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        presentation, event = self.object, self.object.event
+        if event.is_published:
+            context["cite"] = citation.cite_context(
+                citation.presentation_item(presentation, event),
+                get_language(),
+                citing.download_urls(event, presentation),
+            )
+        return context
+
+    def signposted(self):
+        return self.object.event, self.object
 
 
 class FaviconView(RedirectView):
@@ -215,10 +211,13 @@ class SeriesDetailView(PublicPageMixin, ListView):
             Event.objects.published()
             .filter(series=self.series)
             .order_by("start_date", "pk")
-            .prefetch_related(listing_participations())
+            .for_listing()
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["series"] = self.series
+        context["structured_data"] = jsonld.as_script(
+            jsonld.series_jsonld(self.series, context["events"])
+        )
         return context

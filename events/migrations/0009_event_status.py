@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0006_search_every_text_shown'),
+        ('events', '0008_public_change_notes'),
         ('people', '0004_identifiers'),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0007_event_status'),
+        ('events', '0009_event_status'),
         ('people', '0004_identifiers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
