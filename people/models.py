@@ -19,6 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from people.choices import ChoiceLabels
 
 from . import images
+from .identifiers import (
+    IdentifierField,
+    identifier_fields,
+    identifiers_of,
+    unique_identifier_constraints,
+)
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 country code in capitals, such as CN or US.")
@@ -74,6 +80,19 @@ class Organization(ChoiceLabels, models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    ror = IdentifierField(
+        _("ROR ID"),
+        scheme="ror",
+        help_text=_("From ror.org, such as 013q1eq08. The address may be pasted."),
+    )
+    wikidata = IdentifierField(
+        _("Wikidata item"),
+        scheme="wikidata",
+        help_text=_("Such as Q7330070. The address may be pasted."),
+    )
+    isni = IdentifierField(
+        _("ISNI"), scheme="isni", help_text=_("16 digits, such as 0000 0001 2103 2683.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -97,6 +116,7 @@ class Organization(ChoiceLabels, models.Model):
                 name="organization_country_iso_code",
                 violation_error_message=_("The country must be a two-letter ISO 3166-1 code."),
             ),
+            *unique_identifier_constraints("organization", ["ror", "wikidata", "isni"]),
         ]
         indexes = [models.Index(Lower("name"), name="organization_name_lower")]
 
@@ -120,11 +140,12 @@ class Organization(ChoiceLabels, models.Model):
         ignoring case, accents and word order: likely duplicates."""
         wanted = {normalise_name(value) for value in [self.name, self.short_name] if value}
         others = Organization.objects.exclude(pk=self.pk)
-        return [
+        same_name = [
             other
             for other in others
             if wanted & {normalise_name(v) for v in [other.name, other.short_name] if v}
         ]
+        return same_identifier_first(self, same_name)
 
     @property
     def logo_srcset(self):
@@ -137,6 +158,7 @@ class Organization(ChoiceLabels, models.Model):
     def clean(self):
         super().clean()
         self.validate_parent()
+        validate_identifiers_elsewhere(self)
 
     def validate_parent(self):
         if not self.parent_id:
@@ -152,6 +174,10 @@ class Organization(ChoiceLabels, models.Model):
                     % {"depth": self.MAX_DEPTH}
                 }
             )
+
+    @property
+    def identifiers(self):
+        return identifiers_of(self)
 
     @property
     def display_name(self):
@@ -233,6 +259,19 @@ class Person(ChoiceLabels, models.Model):
     biography = models.TextField(_("short biography"), blank=True)
     portrait = models.ImageField(_("portrait"), upload_to="portraits/", blank=True)
     website = models.URLField(_("website"), blank=True)
+    orcid = IdentifierField(
+        _("ORCID iD"),
+        scheme="orcid",
+        help_text=_("Such as 0000-0002-1825-0097. The address may be pasted."),
+    )
+    wikidata = IdentifierField(
+        _("Wikidata item"),
+        scheme="wikidata",
+        help_text=_("Such as Q42. The address may be pasted."),
+    )
+    isni = IdentifierField(
+        _("ISNI"), scheme="isni", help_text=_("16 digits, such as 0000 0001 2103 2683.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -249,6 +288,7 @@ class Person(ChoiceLabels, models.Model):
                 name="person_family_name_required",
                 violation_error_message=_("A person needs at least a family name."),
             ),
+            *unique_identifier_constraints("person", ["orcid", "wikidata", "isni"]),
         ]
         indexes = [models.Index(Lower("family_name"), "given_name", name="person_sort_name")]
 
@@ -271,7 +311,8 @@ class Person(ChoiceLabels, models.Model):
         others = Person.objects.exclude(pk=self.pk).only(
             "given_name", "family_name", "name_order", "slug"
         )
-        return [other for other in others if normalise_name(other.name) == wanted]
+        same_name = [other for other in others if normalise_name(other.name) == wanted]
+        return same_identifier_first(self, same_name)
 
     @property
     def portrait_srcset(self):
@@ -280,6 +321,14 @@ class Person(ChoiceLabels, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        validate_identifiers_elsewhere(self)
+
+    @property
+    def identifiers(self):
+        return identifiers_of(self)
 
     @property
     def name(self):
@@ -303,3 +352,39 @@ def normalise_name(value):
     decomposed = unicodedata.normalize("NFKD", value)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     return " ".join(sorted(re.findall(r"\w+", plain)))
+
+
+def identifier_holders(record):
+    """(identifier, other record) for every other person or organization that carries one of
+    this record's identifiers. A shared identifier means the same person or organization was
+    entered twice (a Wikidata item or an ISNI names one thing, never a person and a body)."""
+    found = []
+    for identifier in identifiers_of(record):
+        for model in (Person, Organization):
+            if identifier.scheme.field not in {f.name for f in identifier_fields(model)}:
+                continue
+            others = model.objects.filter(**{identifier.scheme.field: identifier.value})
+            if model is type(record) and record.pk:
+                others = others.exclude(pk=record.pk)
+            found += [(identifier, other) for other in others]
+    return found
+
+
+def same_identifier_first(record, same_name):
+    """Likely duplicates: records sharing an identifier (certainly the same), then namesakes."""
+    holders = [other for _, other in identifier_holders(record) if type(other) is type(record)]
+    return list(dict.fromkeys([*holders, *same_name]))
+
+
+def validate_identifiers_elsewhere(record):
+    """Refuse an identifier that a record of the other kind already carries (the unique
+    constraints cover records of the same kind)."""
+    errors = {}
+    for identifier, other in identifier_holders(record):
+        if type(other) is not type(record):
+            errors.setdefault(identifier.scheme.field, []).append(
+                _("“%(record)s” (%(kind)s) already has this identifier.")
+                % {"record": other, "kind": other._meta.verbose_name}
+            )
+    if errors:
+        raise ValidationError(errors)

@@ -16,6 +16,7 @@ and the resolver, never written by hand, so language prefixes and new pages are 
 """
 
 import itertools
+import json
 import re
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
@@ -31,6 +32,7 @@ from tests.factories import (
     CitationFactory,
     EventFactory,
     EventOrganizationFactory,
+    EventSeriesFactory,
     OrganizationFactory,
     PersonFactory,
     PresentationFactory,
@@ -51,6 +53,7 @@ DRAFT_WORDS = {
     "topic": "Tessarine policy",
     "source": "Lumenfall confidential dossier",
     "role title": "Provost of Embargoed Studies",
+    "series": "Quillwort Embargoed Series",
 }
 DRAFT_SLUGS = {
     "event": "quillwort-summit",
@@ -59,6 +62,7 @@ DRAFT_SLUGS = {
     "presentation": "nimbrel-findings",
     "topic": "tessarine-policy",
     "source": "lumenfall-dossier",
+    "series": "quillwort-series",
 }
 DRAFT_YEAR = 2031
 DRAFT_KIND = "forum"
@@ -90,6 +94,7 @@ def draft(walked_urls, shanghai):
         start_date=f"{DRAFT_YEAR}-05-04",
         end_date=f"{DRAFT_YEAR}-05-04",
         description="Nothing about this may be public before release.",
+        series=EventSeriesFactory(name=DRAFT_WORDS["series"], slug=DRAFT_SLUGS["series"]),
     )
     event.sources.add(source)
     CitationFactory(event=event, source=source, quote=source.text.split(".")[0] + ".")
@@ -132,6 +137,7 @@ def draft(walked_urls, shanghai):
         "shared organization": shared_organization,
         "own urls": [
             event.get_absolute_url(),
+            event.series.get_absolute_url(),
             presentation.get_absolute_url(),
             person.get_absolute_url(),
             organization.get_absolute_url(),
@@ -146,6 +152,8 @@ def searches_and_filters():
     queries.append({"q": DRAFT_WORDS["event title"].split()[0]})
     queries += [
         {"topic": DRAFT_SLUGS["topic"]},
+        {"series": DRAFT_SLUGS["series"]},
+        {"person": DRAFT_SLUGS["person"]},
         {"organization": DRAFT_SLUGS["organization"]},
         {"year": DRAFT_YEAR},
         {"kind": DRAFT_KIND},
@@ -352,3 +360,51 @@ def test_leak_check_finds_a_published_record_by_search_and_filter(walked_urls, c
     for url in (event_list, api_list):
         body = client.get(with_query(url, "q=Quillwort")).getvalue().decode()
         assert DRAFT_SLUGS["event"] in body, url
+
+
+def reconciliation_requests(urls):
+    """Each address of the reconciliation service (found by URL name, so a new one is walked
+    too), asked with the draft's words as queries, prefixes and ids, alone and as a batch."""
+    words = list(DRAFT_WORDS.values())
+    batch = {f"q{n}": {"query": word} for n, word in enumerate(words)}
+    ids = [f"{kind}:{DRAFT_SLUGS[kind]}" for kind in ("person", "organization", "event")]
+    parameters = [
+        {"queries": json.dumps(batch)},
+        *(
+            {"queries": json.dumps({"q": {"query": word, "type": kind}})}
+            for word in words
+            for kind in ("Person", "Organization", "Event")
+        ),
+        {"extend": json.dumps({"ids": ids, "properties": [{"id": "name"}, {"id": "title"}]})},
+        *({"prefix": word} for word in words),
+        *({"prefix": word[:4]} for word in words),
+        *({"id": entity_id} for entity_id in ids),
+    ]
+    for url in urls:
+        for given in parameters:
+            yield url, given
+
+
+def ids_in(given):
+    if "extend" in given:
+        return json.loads(given["extend"])["ids"]
+    return [given["id"]] if "id" in given else []
+
+
+def test_reconciliation_service_never_offers_the_draft(draft, client):
+    urls, _ = public_urls()
+    service_urls = [u.url for u in urls if u.name.startswith("reconciliation:")]
+    assert len(service_urls) >= 6
+    for url, given in reconciliation_requests(service_urls):
+        answers = [client.get(url, given)]
+        if url == reverse("reconciliation:service"):
+            answers.append(client.post(url, given))
+        for response in answers:
+            assert response.status_code < 500, (url, given)
+            # Answers never repeat a query's words, so only ids asked for may come back; a 404
+            # page may repeat the address asked for.
+            asked = urlencode(given) if response.status_code == 404 else " ".join(ids_in(given))
+            assert_no_draft_words(response, url, asked=asked)
+    for kind in ("person", "organization", "event"):
+        view = reverse("reconciliation:view", args=[f"{kind}:{DRAFT_SLUGS[kind]}"])
+        assert client.get(view).status_code == 404, kind

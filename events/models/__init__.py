@@ -15,6 +15,7 @@ from .evidence import (
 )
 from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
+from .series import EventSeries
 from .topics import Topic
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Event",
     "EventOrganization",
     "EventQuerySet",
+    "EventSeries",
     "KeyPoint",
     "Presentation",
     "RetiredRecord",

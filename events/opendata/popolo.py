@@ -1,5 +1,7 @@
 """Popolo JSON (popoloproject.com): people, organizations, memberships, events and speeches."""
 
+from people import identifiers
+
 from .common import absolute_url, description_with_count, texts_by_language
 from .jsonld import schema_date
 
@@ -51,6 +53,8 @@ def popolo_person(person):
         data["other_names"] = [{"name": person.native_name, "note": "Name in native script"}]
     if person.website:
         data["links"].append({"url": person.website, "note": "Website"})
+    if person.identifiers:
+        data["identifiers"] = identifiers.popolo_identifiers(person)
     return data
 
 
@@ -70,6 +74,8 @@ def popolo_organization(organization):
         data.setdefault("other_names", []).append({"name": text, "note": f"Name in {tag}"})
     if organization.website:
         data["links"].append({"url": organization.website, "note": "Website"})
+    if organization.identifiers:
+        data["identifiers"] = identifiers.popolo_identifiers(organization)
     return data
 
 
@@ -89,6 +95,8 @@ def popolo_event(event):
         "organization_id": (
             f"organization/{organizers[0].organization.slug}" if organizers else None
         ),
+        # Popolo leaves the values open; these are the site's (and the API's) event statuses.
+        "status": event.event_status,
         "sources": popolo_sources(event),
     }
     return data

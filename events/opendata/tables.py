@@ -16,6 +16,8 @@ def event_rows(events):
         "start_time",
         "end_time",
         "time_zone",
+        "event_status",
+        "previous_start_date",
         "location",
         "participant_count",
         "participant_count_qualifier",
@@ -38,6 +40,8 @@ def event_rows(events):
             event.start_time.isoformat() if event.start_time else "",
             event.end_time.isoformat() if event.end_time else "",
             event.time_zone,
+            event.event_status,
+            event.previous_start_date.isoformat() if event.previous_start_date else "",
             event.location,
             "" if event.participant_count is None else event.participant_count,
             event.participant_count_qualifier if event.participant_count is not None else "",
@@ -51,7 +55,18 @@ def event_rows(events):
 
 
 def person_rows(people):
-    yield ["slug", "name", "honorific", "given_name", "family_name", "native_name", "url"]
+    yield [
+        "slug",
+        "name",
+        "honorific",
+        "given_name",
+        "family_name",
+        "native_name",
+        "orcid",
+        "wikidata",
+        "isni",
+        "url",
+    ]
     for person in people:
         yield [
             person.slug,
@@ -60,12 +75,27 @@ def person_rows(people):
             person.given_name,
             person.family_name,
             person.native_name,
+            person.orcid,
+            person.wikidata,
+            person.isni,
             absolute_url(person.get_absolute_url()),
         ]
 
 
 def organization_rows(organizations):
-    yield ["slug", "name", "short_name", "kind", "parent", "country", "website", "url"]
+    yield [
+        "slug",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "country",
+        "website",
+        "ror",
+        "wikidata",
+        "isni",
+        "url",
+    ]
     for organization in organizations:
         yield [
             organization.slug,
@@ -75,6 +105,9 @@ def organization_rows(organizations):
             organization.parent.slug if organization.parent_id else "",
             organization.country,
             organization.website,
+            organization.ror,
+            organization.wikidata,
+            organization.isni,
             absolute_url(organization.get_absolute_url()),
         ]
 
