@@ -11,6 +11,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
+from people.editing.autocomplete import PreloadedAutocompleteFieldsMixin
 from people.editing.versions import VersionedInlineMixin
 
 from .materials import MaterialField
@@ -48,7 +49,7 @@ def make_room_for_new_order(formset):
 PARKED_ORDER = 30000
 
 
-class EventOrganizationInline(admin.TabularInline):
+class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
     model = EventOrganization
     extra = 0
     fields = ["order", "organization", "part", "source", "quote"]
@@ -60,7 +61,7 @@ class EventOrganizationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("event", "organization")
 
 
-class RoleInline(TranslationStackedInline):
+class RoleInline(PreloadedAutocompleteFieldsMixin, TranslationStackedInline):
     model = Role
     extra = 0
     fields = [("order", "kind"), "person", "position_title", "organization", "source", "quote"]
@@ -73,7 +74,9 @@ class RoleInline(TranslationStackedInline):
         return super().get_queryset(request).select_related("event", "person")
 
 
-class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
+class PresentationInline(
+    PreloadedAutocompleteFieldsMixin, VersionedInlineMixin, TranslationStackedInline
+):
     formfield_overrides = URL_FIELDS
     model = Presentation
     extra = 0
@@ -95,10 +98,11 @@ class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
     verbose_name_plural = _("Programme (key points are edited on each presentation's page)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("event")
+        # The speakers' initial values come from the prefetch, not a query per row.
+        return super().get_queryset(request).select_related("event").prefetch_related("speakers")
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
     model = Citation
     extra = 0
     fields = ["fact", "source", "quote"]
@@ -194,7 +198,7 @@ class EventAdmin(HistoryAdmin):
         return changed
 
 
-class KeyPointInline(TranslationTabularInline):
+class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline):
     model = KeyPoint
     extra = 0
     fields = ["order", "text", "source", "quote"]
