@@ -98,7 +98,11 @@ class Organization(ChoiceLabels, models.Model):
                 violation_error_message=_("The country must be a two-letter ISO 3166-1 code."),
             ),
         ]
-        indexes = [models.Index(Lower("name"), name="organization_name_lower")]
+        indexes = [
+            models.Index(Lower("name"), name="organization_name_lower"),
+            # The public list's order: a page is read from the index, not a sort of all rows.
+            models.Index(fields=["name_en"], name="organization_list_order"),
+        ]
 
     def __str__(self):
         return self.name
@@ -250,7 +254,11 @@ class Person(ChoiceLabels, models.Model):
                 violation_error_message=_("A person needs at least a family name."),
             ),
         ]
-        indexes = [models.Index(Lower("family_name"), "given_name", name="person_sort_name")]
+        indexes = [
+            models.Index(Lower("family_name"), "given_name", name="person_sort_name"),
+            # The public list's order: a page is read from the index, not a sort of all rows.
+            models.Index(fields=["family_name", "given_name", "slug"], name="person_list_order"),
+        ]
 
     def __str__(self):
         return self.name

@@ -9,6 +9,9 @@ from events.cache.pages import PublicPageMixin
 from events.models import Event, EventOrganization, Presentation, Role
 from people.models import Organization, Person
 
+from .paginators import KnownCountPaginator
+from .views import public_counts
+
 
 class PersonDetailView(PublicPageMixin, DetailView):
     template_name = "people/person_detail.html"
@@ -81,7 +84,13 @@ class PersonListView(PublicPageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().people()
+        # The same people as `people()`, tested one by one in name order (the list's
+        # index), so a page stops after its fifty instead of gathering everyone first.
+        return Person.objects.filter(Event.objects.published().shows_person())
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        count = public_counts()["person_count"]
+        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
 
 
 class OrganizationListView(PublicPageMixin, ListView):
@@ -90,4 +99,10 @@ class OrganizationListView(PublicPageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().organizations().select_related("parent")
+        # The same organizations as `organizations()`, tested one by one in name order.
+        shown = Event.objects.published().shows_organization()
+        return Organization.objects.filter(shown).select_related("parent")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        count = public_counts()["organization_count"]
+        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)

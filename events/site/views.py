@@ -25,6 +25,22 @@ def listing_participations():
     )
 
 
+def public_counts():
+    """How many events, people and organizations the public sees: on the home page and
+    atop the people and organization lists. Each count is a scan of every published record,
+    so they are remembered until the next record change."""
+
+    def count():
+        published = Event.objects.published()
+        return {
+            "event_count": published.count(),
+            "person_count": published.people().count(),
+            "organization_count": published.organizations().count(),
+        }
+
+    return remember("home-counts", count)
+
+
 class HomeView(PublicPageMixin, TemplateView):
     template_name = "events/home.html"
     latest_count = 5
@@ -32,19 +48,11 @@ class HomeView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
-        context.update(remember("home-counts", lambda: self.counts(published)))
+        context.update(public_counts())
         context["latest_events"] = published.prefetch_related(listing_participations())[
             : self.latest_count
         ]
         return context
-
-    @staticmethod
-    def counts(published):
-        return {
-            "event_count": published.count(),
-            "person_count": published.people().count(),
-            "organization_count": published.organizations().count(),
-        }
 
 
 class EventListView(PublicPageMixin, ListView):
