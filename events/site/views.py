@@ -15,7 +15,7 @@ from events.models import Citation, Event, EventOrganization, KeyPoint, Presenta
 from events.templatetags.open_data import event_structured_data
 
 from .forms import EventFilterForm
-from .paginators import OnePassPaginator
+from .paginators import KnownCountPaginator, OnePassPaginator
 
 
 def listing_participations():
@@ -80,6 +80,12 @@ class EventListView(PublicPageMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
             return OnePassPaginator(queryset, per_page, **kwargs)
+        if not self.form.is_bound or (
+            self.form.is_valid() and not any(self.form.cleaned_data.values())
+        ):
+            # Every published event (any page of it): the home page's total, remembered.
+            count = public_counts()["event_count"]
+            return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def filter_choices(self, published):
