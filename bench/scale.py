@@ -1,8 +1,10 @@
 """
 One request at a time through Django's test client to the pages that grow with the archive:
-the public lists and their filters with the page cache off and remembered data cleared
-before each request (the state right after an edit), and the admin change lists and the
-Shanghai change form (signed in as a throw-away superuser). For bench/README.md's
+the public lists and their filters with the page cache off, remembered data (filter options,
+counts) kept as between two edits, and then cleared before each request (the state right
+after an edit); the admin change lists and the Shanghai change form (signed in as a
+throw-away superuser). Wall time and the process's CPU time (on a shared machine, CPU time
+is the steadier figure; with SQLite it includes the database's work). For bench/README.md's
 "flat at 100,000" table. Run with the benchmark's DATABASE_URL in the environment:
 
     python bench/scale.py            # prints a table, then the figures as JSON
@@ -77,18 +79,20 @@ def admin_pages():
 
 def measure(client, path, clear, repeat=3):
     client.get(path)  # connection, templates, translations
-    timings = []
+    timings, cpu = [], []
     for _ in range(repeat):
         if clear:
             cache.clear()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
     return {
         "status": response.status_code,
         "queries": len(queries),
         "median_ms": round(sorted(timings)[len(timings) // 2], 1),
+        "median_cpu_ms": round(sorted(cpu)[len(cpu) // 2], 1),
     }
 
 
@@ -101,16 +105,17 @@ def main():
     )
     staff.force_login(user)
     try:
-        for client, pages, clear in [
-            (public, public_pages(), True),
-            (staff, admin_pages(), False),
+        for client, pages, suffix, clear in [
+            (public, public_pages(), "", False),
+            (public, public_pages(), " (after an edit)", True),
+            (staff, admin_pages(), "", False),
         ]:
             for name, path in pages.items():
                 figures = measure(client, path, clear)
-                result[name] = figures
+                result[name + suffix] = figures
                 print(
-                    f"{name:<28} {figures['status']} {figures['queries']:>3} queries "
-                    f"{figures['median_ms']:>9.1f} ms",
+                    f"{name + suffix:<44} {figures['status']} {figures['queries']:>3} queries "
+                    f"{figures['median_ms']:>9.1f} ms {figures['median_cpu_ms']:>8.1f} ms CPU",
                     file=sys.stderr,
                 )
     finally:

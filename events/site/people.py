@@ -10,7 +10,7 @@ from events.models import Event, EventOrganization, Presentation, Role
 from people.models import Organization, Person
 
 from .paginators import KnownCountPaginator
-from .views import public_counts
+from .views import organization_count, person_count
 
 
 class PersonDetailView(PublicPageMixin, DetailView):
@@ -89,8 +89,7 @@ class PersonListView(PublicPageMixin, ListView):
         return Person.objects.filter(Event.objects.published().shows_person())
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        count = public_counts()["person_count"]
-        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
+        return KnownCountPaginator(queryset, per_page, count=person_count(), **kwargs)
 
 
 class OrganizationListView(PublicPageMixin, ListView):
@@ -104,5 +103,4 @@ class OrganizationListView(PublicPageMixin, ListView):
         return Organization.objects.filter(shown).select_related("parent")
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        count = public_counts()["organization_count"]
-        return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
+        return KnownCountPaginator(queryset, per_page, count=organization_count(), **kwargs)
