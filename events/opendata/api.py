@@ -6,7 +6,7 @@ Every queryset starts from `Event.objects.published()`, so a draft never reaches
 """
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -307,30 +307,9 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         return EventDetailSerializer if self.action == "retrieve" else EventSerializer
 
     def get_queryset(self):
-        events = Event.objects.published().prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-            ),
-            "topics",
-        )
         if self.action == "retrieve":
-            return events.prefetch_related(
-                Prefetch(
-                    "roles",
-                    queryset=Role.objects.select_related(
-                        "person", "organization__parent", "source"
-                    ),
-                ),
-                Prefetch(
-                    "presentations",
-                    queryset=Presentation.objects.select_related(
-                        "event", "source"
-                    ).prefetch_related("speakers", "key_points__source"),
-                ),
-                "citations__source",
-                "sources",
-            )
+            return Event.objects.published().with_everything_shown()
+        events = Event.objects.published().for_listing().prefetch_related("topics")
         return filters.filter_events(events, **query_filters(self.request, EventFilterSerializer))
 
 

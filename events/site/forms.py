@@ -10,9 +10,10 @@ from events.models import Event
 
 class OrganizationChoiceField(forms.ChoiceField):
     """
-    Offers a short list of organizations (the most active ones) but accepts any organization
-    that `find_label(slug)` knows, e.g. from a shared address, and then offers it too: a
-    select of every organization would weigh 100 KB at 10,000 events.
+        Offers a short list of organizations (the most active ones) but accepts any organization
+        that `find_label(slug)` knows, e.g. from a shared address, and then offers it too: a
+        select of every organization would make the list page several times heavier at scale
+    (bench/README.md).
     """
 
     def __init__(self, *args, find_label=None, **kwargs):
