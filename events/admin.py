@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
@@ -12,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
 from people.editing.autocomplete import PreloadedAutocompleteFieldsMixin
-from people.editing.versions import VersionedInlineMixin
+from people.editing.versions import VersionedForm, VersionedInlineMixin
 
 from .materials import MaterialField
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
@@ -113,8 +114,28 @@ class CitationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("event")
 
 
+class EventForm(VersionedForm):
+    """The event's form, with what readers are told about this save (kept on its history row
+    by events.models.changes; blank again the next time the form opens)."""
+
+    public_note = forms.CharField(
+        label=_("Public note on this change"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Optional. Shown to readers on the changes page, e.g. “Corrected Zongyao Zhu's title”."
+        ),
+    )
+    is_correction = forms.BooleanField(
+        label=_("This change corrects an error"),
+        required=False,
+        help_text=_("Announced on the record page, its changes page and the Atom feed."),
+    )
+
+
 @admin.register(Event)
 class EventAdmin(HistoryAdmin):
+    form = EventForm
     list_display = ["title", "start_date", "kind", "status_label", "published_at", "updated_at"]
     list_filter = ["status", "kind", "attendance_mode", "topics"]
     search_fields = ["title_en", "title_zh_hans", "slug", "description_en"]
@@ -147,7 +168,13 @@ class EventAdmin(HistoryAdmin):
         ),
         (_("Sources of this record"), {"fields": ["sources"]}),
         (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (_("About this change"), {"fields": ["public_note", "is_correction"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        obj._public_note = form.cleaned_data.get("public_note", "")
+        obj._is_correction = form.cleaned_data.get("is_correction", False)
+        super().save_model(request, obj, form, change)
 
     def has_publish_permission(self, request):
         return request.user.has_perm("events.publish_event")

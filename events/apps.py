@@ -13,6 +13,10 @@ class EventsConfig(AppConfig):
 
         receivers.connect()
 
+        from .models.retired import connect_signals
+
+        connect_signals()
+
         from .models import (
             Citation,
             Event,
@@ -23,8 +27,12 @@ class EventsConfig(AppConfig):
             Source,
             Topic,
         )
+        from .models.changes import PublicChangeNote
+        from .models.changes import connect_signals as connect_change_notes
 
         register_history(
             [Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic],
             app="events",
+            bases={Event: [PublicChangeNote]},
         )
+        connect_change_notes()

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from .signals import merged
+
 
 class MergeError(Exception):
     """The duplicate cannot be merged; nothing was changed."""
@@ -35,6 +37,9 @@ def merge(kept, duplicate):
                 # A through model of its own is moved as the foreign key it has.
             else:
                 moved += _move_foreign_keys(relation, kept, duplicate)
+        # Before the delete, inside the transaction: what listens (the events app's retired
+        # addresses) is rolled back with the merge.
+        merged.send(sender=type(kept), kept=kept, duplicate=duplicate)
         duplicate.delete()
     return moved
 

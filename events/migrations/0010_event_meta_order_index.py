@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0006_search_every_text_shown"),
+        ("events", "0009_cache_generation"),
         ("people", "0004_list_order_indexes"),
     ]
 
