@@ -136,6 +136,9 @@ class RecordAdmin(TranslatedRecordAdmin):
     side, a duplicate warning on adding and a merge action."""
 
     actions = ["merge_duplicates"]
+    # A filtered list shows its own count only: the total costs a second COUNT per page
+    # with hundreds of thousands of people.
+    show_full_result_count = False
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

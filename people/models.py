@@ -118,7 +118,11 @@ class Organization(ChoiceLabels, models.Model):
             ),
             *unique_identifier_constraints("organization", ["ror", "wikidata", "isni"]),
         ]
-        indexes = [models.Index(Lower("name"), name="organization_name_lower")]
+        indexes = [
+            models.Index(Lower("name"), name="organization_name_lower"),
+            # The public list's order: a page is read from the index, not a sort of all rows.
+            models.Index(fields=["name_en"], name="organization_list_order"),
+        ]
 
     def __str__(self):
         return self.name
@@ -290,7 +294,11 @@ class Person(ChoiceLabels, models.Model):
             ),
             *unique_identifier_constraints("person", ["orcid", "wikidata", "isni"]),
         ]
-        indexes = [models.Index(Lower("family_name"), "given_name", name="person_sort_name")]
+        indexes = [
+            models.Index(Lower("family_name"), "given_name", name="person_sort_name"),
+            # The public list's order: a page is read from the index, not a sort of all rows.
+            models.Index(fields=["family_name", "given_name", "slug"], name="person_list_order"),
+        ]
 
     def __str__(self):
         return self.name

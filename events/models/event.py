@@ -142,9 +142,9 @@ class EventQuerySet(models.QuerySet):
         one person without building the whole list (a correlated EXISTS: cheap per row)."""
         from .programme import Presentation, Role  # defined after Event, which needs this queryset
 
-        return Exists(Role.objects.filter(event__in=self, person=OuterRef("pk"))) | Exists(
+        return Exists(Role.objects.filter(self.holds("event_id"), person=OuterRef("pk"))) | Exists(
             Presentation.speakers.through.objects.filter(
-                presentation__event__in=self, person=OuterRef("pk")
+                self.holds("presentation__event_id"), person=OuterRef("pk")
             )
         )
 
@@ -158,10 +158,17 @@ class EventQuerySet(models.QuerySet):
         for depth in range(Organization.MAX_DEPTH):
             below = "__".join(["organization"] + ["parent"] * depth)
             shown |= Exists(
-                EventOrganization.objects.filter(event__in=self, **{below: OuterRef("pk")})
+                EventOrganization.objects.filter(self.holds("event_id"), **{below: OuterRef("pk")})
             )
-            shown |= Exists(Role.objects.filter(event__in=self, **{below: OuterRef("pk")}))
+            shown |= Exists(Role.objects.filter(self.holds("event_id"), **{below: OuterRef("pk")}))
         return shown
+
+    def holds(self, event_field):
+        """A condition on rows that name an event in `event_field`: the event is one of
+        these. Tested per row by primary key, where `event__in=self` led SQLite to gather
+        every published event's rows for each person tested (a list page of fifty took
+        100 ms at 10,000 events; counting everyone, 75 s)."""
+        return Exists(self.filter(pk=OuterRef(event_field)))
 
 
 class Event(ChoiceLabels, models.Model):
@@ -371,7 +378,12 @@ class Event(ChoiceLabels, models.Model):
                 violation_error_message=_("A published event needs its publication time."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "-start_date"], name="event_public_order")]
+        indexes = [
+            models.Index(fields=["status", "-start_date"], name="event_public_order"),
+            # Meta.ordering, as the admin's change list asks for it (every status): its page
+            # is read from the index instead of sorting every event.
+            models.Index(fields=["-start_date", "title_en"], name="event_meta_order"),
+        ]
 
     def __str__(self):
         return self.title

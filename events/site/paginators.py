@@ -25,3 +25,13 @@ class OnePassPaginator(Paginator):
                 self.count = rows[0].found_total  # instead of the cached COUNT query
                 return self._get_page(rows, self.validate_number(number), self)
         return super().page(number)
+
+
+class KnownCountPaginator(Paginator):
+    """Pages of a list whose total is already known (a remembered count), so that a page
+    costs only the query for its rows: a list filtered row by row (EXISTS) reads its first
+    pages from an index in the time of a page, where counting it would test every row."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count  # instead of the cached COUNT query

@@ -10,6 +10,9 @@ from events.models import Event, EventOrganization, Presentation, Role
 from events.opendata import jsonld
 from people.models import Organization, Person
 
+from .paginators import KnownCountPaginator
+from .views import organization_count, person_count
+
 
 class PersonDetailView(PublicPageMixin, DetailView):
     template_name = "people/person_detail.html"
@@ -89,7 +92,12 @@ class PersonListView(PublicPageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().people()
+        # The same people as `people()`, tested one by one in name order (the list's
+        # index), so a page stops after its fifty instead of gathering everyone first.
+        return Person.objects.filter(Event.objects.published().shows_person())
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return KnownCountPaginator(queryset, per_page, count=person_count(), **kwargs)
 
 
 class OrganizationListView(PublicPageMixin, ListView):
@@ -98,4 +106,9 @@ class OrganizationListView(PublicPageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Event.objects.published().organizations().select_related("parent")
+        # The same organizations as `organizations()`, tested one by one in name order.
+        shown = Event.objects.published().shows_organization()
+        return Organization.objects.filter(shown).select_related("parent")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return KnownCountPaginator(queryset, per_page, count=organization_count(), **kwargs)

@@ -18,7 +18,31 @@ from events.opendata.jsonld import event_script
 from events.site import versions
 
 from .forms import EventFilterForm
-from .paginators import OnePassPaginator
+from .paginators import KnownCountPaginator, OnePassPaginator
+
+
+def public_counts():
+    """How many events, people and organizations the public sees: on the home page, and
+    each atop its own list. Each count is a scan of every published record, so each is
+    remembered until the next record change, on its own: a list needs only its own total,
+    and counting events is quick where counting people and organizations is not."""
+    return {
+        "event_count": event_count(),
+        "person_count": person_count(),
+        "organization_count": organization_count(),
+    }
+
+
+def event_count():
+    return remember("event-count", lambda: Event.objects.published().count())
+
+
+def person_count():
+    return remember("person-count", lambda: Event.objects.published().people().count())
+
+
+def organization_count():
+    return remember("organization-count", lambda: Event.objects.published().organizations().count())
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -28,17 +52,9 @@ class HomeView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
-        context.update(remember("home-counts", lambda: self.counts(published)))
+        context.update(public_counts())
         context["latest_events"] = published.for_listing()[: self.latest_count]
         return context
-
-    @staticmethod
-    def counts(published):
-        return {
-            "event_count": published.count(),
-            "person_count": published.people().count(),
-            "organization_count": published.organizations().count(),
-        }
 
 
 class EventListView(PublicPageMixin, ListView):
@@ -66,6 +82,11 @@ class EventListView(PublicPageMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
             return OnePassPaginator(queryset, per_page, **kwargs)
+        if not self.form.is_bound or (
+            self.form.is_valid() and not any(self.form.cleaned_data.values())
+        ):
+            # Every published event (any page of it): the home page's total, remembered.
+            return KnownCountPaginator(queryset, per_page, count=event_count(), **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def filter_choices(self, published):

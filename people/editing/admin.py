@@ -5,6 +5,7 @@ from django.db import models
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .autocomplete import PreloadedAutocompleteAdmin
 from .history import BaselineHistoryMixin
 from .versions import VersionedAdminMixin
 
@@ -12,8 +13,11 @@ from .versions import VersionedAdminMixin
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class RecordHistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin):
-    """A versioned record with its history."""
+class RecordHistoryAdmin(
+    PreloadedAutocompleteAdmin, BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin
+):
+    """A versioned record with its history; its change form reads the records its
+    autocomplete widgets show in one query per model."""
 
     formfield_overrides = URL_FIELDS
     history_list_display = ["version"]

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from events.models import Role
@@ -168,11 +169,15 @@ def test_event_list_queries_do_not_grow_with_events(client, django_assert_num_qu
     for _ in range(events):
         EventOrganizationFactory()
 
-    # The count, the page, its organizations and the filter options (years, organizations,
-    # topics, series), each one query.
+    # Right after a record change: the filters' options (years, organizations, topics,
+    # series) and the event count, remembered until the next change, then the page and its
+    # organizations.
     with django_assert_num_queries(7):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
+    with override_settings(PAGE_CACHE_SECONDS=0), django_assert_num_queries(2):
+        response = client.get(reverse("events:list"), {"page": 1})
+    assert response.context["paginator"].count == events
 
 
 def test_organization_list_includes_parents_of_named_units(client):

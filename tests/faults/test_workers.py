@@ -1,7 +1,7 @@
 """
 Three gunicorn workers with the production defaults (no CACHE_URL), a record edited and
 unpublished from another process: every worker answers fresh at once, with one ETag per
-page version, and 404 at once after the unpublish.
+page version, and 410 Gone at once after the unpublish.
 """
 
 import json
@@ -106,4 +106,4 @@ def test_every_worker_serves_one_version_and_follows_edits_and_unpublishing(site
     answers, workers = read_everywhere(server)
 
     assert len(workers) == 3
-    assert {status for status, _, _ in answers} == {404}
+    assert {status for status, _, _ in answers} == {410}
