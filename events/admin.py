@@ -63,7 +63,14 @@ class EventOrganizationInline(admin.TabularInline):
 class RoleInline(TranslationStackedInline):
     model = Role
     extra = 0
-    fields = [("order", "kind"), "person", "position_title", "organization", "source", "quote"]
+    fields = [
+        ("order", "kind", "attestation"),
+        "person",
+        "position_title",
+        "organization",
+        "source",
+        "quote",
+    ]
     autocomplete_fields = ["person", "organization", "source"]
     ordering = ["order", "pk"]
     verbose_name_plural = _("Roles: who took part, with their title at the time")

@@ -3,7 +3,9 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from people.models import Organization, Person
 
@@ -34,6 +36,12 @@ class Role(Cited):
         CLOSING_REMARKS = "closing-remarks", _("Closing remarks")
         RAPPORTEUR = "rapporteur", _("Rapporteur")
         ORGANIZER = "organizer", _("Organizer")
+        # For a source that says no more than that someone takes part ("will attend").
+        PARTICIPANT = "participant", _("Participant")
+
+    class Attestation(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced: the source says they will take part")
+        CONFIRMED = "confirmed", _("Confirmed: the source says they took part")
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
@@ -42,6 +50,16 @@ class Role(Cited):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles"
     )
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    attestation = models.CharField(
+        _("as the source says"),
+        max_length=10,
+        choices=Attestation.choices,
+        default=Attestation.CONFIRMED,
+        help_text=_(
+            "An announcement or programme says who will take part; a report, recording or "
+            "minutes say who did. Record no more than the source says."
+        ),
+    )
     position_title = models.CharField(
         _("title at the time"),
         max_length=300,
@@ -80,6 +98,28 @@ class Role(Cited):
         return self.event.natural_key() + self.person.natural_key() + (self.kind,)
 
     natural_key.dependencies = ["events.event", "people.person", "people.organization"]
+
+    @property
+    def is_announced(self):
+        return self.attestation == self.Attestation.ANNOUNCED
+
+    def attests_performance(self, today=None):
+        """Whether the record may say this person performs in the event: a confirmed role,
+        or an announced one of an event not yet over (an announcement of a past event says
+        only that they were expected)."""
+        if not self.is_announced:
+            return True
+        today = today or timezone.localdate()
+        return self.event.end_date >= today
+
+    @property
+    def kind_label(self):
+        """“Speaker”, or “Speaker (announced)” when the source only says they will take part."""
+        if self.is_announced:
+            return pgettext("a role that a source announced", "%(role)s (announced)") % {
+                "role": self.get_kind_display()
+            }
+        return self.get_kind_display()
 
     @property
     def title_at_the_time(self):

@@ -123,6 +123,7 @@ class RoleSerializer(serializers.ModelSerializer):
         fields = [
             "person",
             "kind",
+            "attestation",
             "position_title",
             "position_title_zh_hans",
             "organization",

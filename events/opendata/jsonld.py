@@ -104,6 +104,19 @@ def location_nodes(event):
     return nodes
 
 
+def announced_sentence(event):
+    """Who a source announced for an event that is now over: not performers, since no source
+    says they took part, but still named (“Announced, not confirmed: …”)."""
+    names = [
+        f"{role.person.name_with_honorific} ({role.get_kind_display()})"
+        for role in event.roles.all()
+        if role.is_announced and not role.attests_performance()
+    ]
+    if not names:
+        return ""
+    return "Announced, not confirmed by a source: " + ", ".join(names) + "."
+
+
 def event_jsonld(event):
     """The schema.org Event for a published record (read with `published_events()`)."""
     url = absolute_url(event.get_absolute_url())
@@ -114,7 +127,9 @@ def event_jsonld(event):
         "url": url,
         "name": jsonld_text(event, "title"),
         "description": "\n\n".join(
-            part for part in [event.description, participant_sentence(event)] if part
+            part
+            for part in [event.description, participant_sentence(event), announced_sentence(event)]
+            if part
         ),
         "startDate": schema_date(event, event.start_date, event.start_time),
         "endDate": schema_date(event, event.end_date, event.end_time),
@@ -136,13 +151,20 @@ def event_jsonld(event):
         node.setdefault(prop, []).append(organization_node(participation.organization))
     performers = []
     for role in event.roles.all():
+        if not role.attests_performance():
+            continue
         performer = {
             "@type": "Role",
             "roleName": role.get_kind_display(),
             "performer": person_node(role.person),
         }
+        descriptions = []
         if role.title_at_the_time:
-            performer["description"] = f"{role.title_at_the_time} (title at the time)"
+            descriptions.append(f"{role.title_at_the_time} (title at the time)")
+        if role.is_announced:
+            descriptions.append("announced: the source says they will take part")
+        if descriptions:
+            performer["description"] = "; ".join(descriptions)
         performers.append(performer)
     if performers:
         node["performer"] = performers
@@ -194,7 +216,8 @@ def person_jsonld(person, roles):
     affiliations = []
     events = {}
     for role in roles:
-        events.setdefault(role.event_id, role.event)
+        if role.attests_performance():
+            events.setdefault(role.event_id, role.event)
         if role.organization_id is None:
             continue
         affiliation = {

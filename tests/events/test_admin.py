@@ -78,6 +78,7 @@ def test_event_add_with_every_inline(admin_client):
         "roles",
         person=person.pk,
         kind="chair",
+        attestation="confirmed",
         position_title_en="Director",
         organization=organization.pk,
         order="1",
