@@ -96,7 +96,6 @@ class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
         "material_url",
     ]
     autocomplete_fields = ["speakers", "source"]
-    prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
     show_change_link = True
     verbose_name_plural = _("Programme (key points are edited on each presentation's page)")
@@ -122,7 +121,6 @@ class EventAdmin(HistoryAdmin):
     list_filter = ["status", "kind", "attendance_mode", "topics"]
     search_fields = ["title_en", "title_zh_hans", "slug", "description_en"]
     date_hierarchy = "start_date"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "sources"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     inlines = [EventOrganizationInline, RoleInline, PresentationInline, CitationInline]
@@ -216,7 +214,6 @@ class PresentationAdmin(HistoryAdmin):
     search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
     list_select_related = ["event"]
     autocomplete_fields = ["event", "speakers", "source"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [KeyPointInline]
     # Material files are checked by content and renamed (events/materials.py).
     formfield_overrides = {
@@ -250,7 +247,6 @@ class SourceAdmin(RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "publisher", "url"]}),
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),

@@ -181,7 +181,6 @@ class OrganizationAdmin(RecordAdmin):
     list_display = ["name", "short_name", "kind", "parent", "country", "updated_at"]
     list_filter = ["kind", "country", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     readonly_fields = ["created_at", "updated_at"]
@@ -198,7 +197,6 @@ class PersonAdmin(RecordAdmin):
     list_display = ["sort_name", "honorific", "native_name", "has_portrait", "updated_at"]
     list_filter = ["name_order", ("portrait", admin.EmptyFieldListFilter)]
     search_fields = ["family_name", "given_name", "native_name", "slug"]
-    prepopulated_fields = {"slug": ["given_name", "family_name"]}
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (

@@ -6,9 +6,12 @@ roles, speaker links and affiliations that other apps attach to people without t
 knowing those apps exist.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+
+from .models import FormerSlug
 
 
 class MergeError(Exception):
@@ -36,6 +39,12 @@ def merge(kept, duplicate):
             else:
                 moved += _move_foreign_keys(relation, kept, duplicate)
         duplicate.delete()
+        if getattr(duplicate, "slug", ""):
+            # Links to the duplicate's page now lead to the record it was merged into.
+            FormerSlug.objects.filter(
+                content_type=ContentType.objects.get_for_model(duplicate), object_id=duplicate.pk
+            ).update(object_id=kept.pk)
+            FormerSlug.objects.remember(kept, duplicate.slug)
     return moved
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 
 from people.choices import ChoiceLabels
 from people.models import Organization, Person
+from people.slugs import SluggedRecord
 
 from .evidence import Cited, Source, cited_constraint
 from .topics import Topic
@@ -140,7 +141,7 @@ class EventQuerySet(models.QuerySet):
         return shown
 
 
-class Event(ChoiceLabels, models.Model):
+class Event(SluggedRecord, ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("Webinar")
         CONFERENCE = "conference", _("Conference")
@@ -168,7 +169,13 @@ class Event(ChoiceLabels, models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=160,
+        unique=True,
+        blank=True,
+        help_text=_("Leave empty to make one from the title, in any script."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBINAR)
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"))
@@ -308,6 +315,12 @@ class Event(ChoiceLabels, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def slug_text(self):
+        return self.title_en or self.title_zh_hans or self.title
+
+    def had_public_address(self, stored):
+        return stored.is_published
 
     def clean(self):
         super().clean()

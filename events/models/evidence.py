@@ -7,13 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from people.choices import ChoiceLabels
 from people.models import SlugQuerySet
+from people.slugs import SluggedRecord
 
 
-class Source(models.Model):
+class Source(SluggedRecord, models.Model):
     """A document that facts of a record come from."""
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Leave empty to make one from the title, in any script."),
+    )
     publisher = models.CharField(_("publisher"), max_length=255, blank=True)
     url = models.URLField(_("address (URL)"), max_length=500, blank=True)
     published_on = models.DateField(_("date published"), null=True, blank=True)
@@ -40,6 +47,9 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def slug_text(self):
+        return self.title
 
 
 class Cited(ChoiceLabels, models.Model):

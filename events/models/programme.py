@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from people.models import Organization, Person
+from people.slugs import SluggedRecord
 
 from .event import Event
 from .evidence import Cited, cited_constraint
@@ -138,7 +139,9 @@ class PresentationQuerySet(models.QuerySet):
         return self.filter(event__in=Event.objects.published())
 
 
-class Presentation(Cited):
+class Presentation(SluggedRecord, Cited):
+    slug_scope = "event"
+
     class Kind(models.TextChoices):
         OPENING_REMARKS = "opening-remarks", _("Opening remarks")
         KEYNOTE = "keynote", _("Keynote")
@@ -153,7 +156,12 @@ class Presentation(Cited):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="presentations"
     )
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=160)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=160,
+        blank=True,
+        help_text=_("Leave empty to make one from the title, in any script."),
+    )
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESENTATION
     )
@@ -215,6 +223,12 @@ class Presentation(Cited):
 
     def natural_key(self):
         return self.event.natural_key() + (self.slug,)
+
+    def slug_text(self):
+        return self.title_en or self.title_zh_hans or self.title
+
+    def had_public_address(self, stored):
+        return Event.objects.published().filter(pk=stored.event_id).exists()
 
     natural_key.dependencies = ["events.event", "people.person"]
 

@@ -9,8 +9,10 @@ from events.cache.pages import PublicPageMixin
 from events.models import Event, EventOrganization, Presentation, Role
 from people.models import Organization, Person
 
+from .redirects import FollowsFormerSlugs
 
-class PersonDetailView(PublicPageMixin, DetailView):
+
+class PersonDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "people/person_detail.html"
     context_object_name = "person"
 
@@ -35,7 +37,7 @@ class PersonDetailView(PublicPageMixin, DetailView):
         return context
 
 
-class OrganizationDetailView(PublicPageMixin, DetailView):
+class OrganizationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "people/organization_detail.html"
     context_object_name = "organization"
     latest_count = 20

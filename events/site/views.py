@@ -13,9 +13,11 @@ from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
 from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
 from events.templatetags.open_data import event_structured_data
+from people.slugs import former_slug_target
 
 from .forms import EventFilterForm
 from .paginators import OnePassPaginator
+from .redirects import FollowsFormerSlugs
 
 
 def listing_participations():
@@ -98,7 +100,7 @@ class EventListView(PublicPageMixin, ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class EventDetailView(PublicPageMixin, DetailView):
+class EventDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
     # Everything the page's body and structured data show, fetched only when they are not
@@ -167,19 +169,37 @@ class EventDetailView(PublicPageMixin, DetailView):
 HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 
-class PresentationDetailView(PublicPageMixin, DetailView):
+class PresentationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
 
-    def get_object(self, queryset=None):
+    def get_queryset(self):
         events = Event.objects.visible_to(self.request.user)
-        return get_object_or_404(
+        return (
             Presentation.objects.filter(event__in=events)
             .select_related("event", "source")
-            .prefetch_related("speakers", "key_points__source"),
-            event__slug=self.kwargs["event_slug"],
-            slug=self.kwargs["slug"],
+            .prefetch_related("speakers", "key_points__source")
         )
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            self.get_queryset(), event__slug=self.kwargs["event_slug"], slug=self.kwargs["slug"]
+        )
+
+    def record_by_former_slug(self):
+        """The presentation by its event's slug or a former one, then by its own slug or a
+        former one within that event."""
+        event_slug, slug = self.kwargs["event_slug"], self.kwargs["slug"]
+        event_id = Event.objects.filter(slug=event_slug).values_list("pk", flat=True).first()
+        if event_id is None:
+            event_id = former_slug_target(Event, event_slug)
+        if event_id is None:
+            return None
+        presentations = self.get_queryset().filter(event_id=event_id)
+        pk = former_slug_target(Presentation, slug, scope=event_id)
+        if pk is not None:
+            return presentations.filter(pk=pk).first()
+        return presentations.filter(slug=slug).first()
 
 
 class FaviconView(RedirectView):
