@@ -129,7 +129,14 @@ class EventAdmin(HistoryAdmin):
         (None, {"fields": ["title", "slug", "kind"]}),
         (
             _("When"),
-            {"fields": [("start_date", "end_date"), ("start_time", "end_time"), "time_zone"]},
+            {
+                "fields": [
+                    ("start_date", "end_date"),
+                    ("start_time", "end_time"),
+                    "time_zone",
+                    "time_as_stated",
+                ]
+            },
         ),
         (_("Where and how"), {"fields": ["attendance_mode", "location", "language"]}),
         (_("About"), {"fields": ["description", "topics"]}),

@@ -3,7 +3,9 @@ Event records: what happened, who took part in which capacity, what was presente
 source behind each fact. One module per family of models; every model is importable from here.
 """
 
-from .event import Event, EventOrganization, EventQuerySet, validate_time_zone
+from events.time_zones import validate_time_zone  # named by the first migrations
+
+from .event import Event, EventOrganization, EventQuerySet
 from .evidence import Citation, Cited, Source, cited_constraint
 from .programme import KeyPoint, Presentation, Role
 from .topics import Topic

@@ -1,6 +1,6 @@
 """The event record and the organizations that took part in it."""
 
-import zoneinfo
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,20 +11,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from events.time_zones import TimeZoneField, zone_label
 from people.choices import ChoiceLabels
 from people.models import Organization, Person
 from people.slugs import SluggedRecord
 
 from .evidence import Cited, Source, cited_constraint
 from .topics import Topic
-
-
-def validate_time_zone(value):
-    if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            _("“%(value)s” is not an IANA time zone name, such as Asia/Shanghai."),
-            params={"value": value},
-        )
 
 
 class EventQuerySet(models.QuerySet):
@@ -186,12 +179,22 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
         _("start time"), null=True, blank=True, help_text=_("Leave empty unless a source says.")
     )
     end_time = models.TimeField(_("end time"), null=True, blank=True)
-    time_zone = models.CharField(
+    time_zone = TimeZoneField(
         _("time zone"),
-        max_length=64,
         blank=True,
-        validators=[validate_time_zone],
-        help_text=_("IANA name, such as Asia/Shanghai; required with a start time."),
+        help_text=_(
+            "Type a city, a zone or an abbreviation such as EDT and pick the zone of the place; "
+            "required with a start time."
+        ),
+    )
+    time_as_stated = models.CharField(
+        _("time as the source states it"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The source's own words, such as “21:00 Beijing / 9:00 New York / 15:00 Geneva”; "
+            "shown beside the time above, which calendars read."
+        ),
     )
     attendance_mode = models.CharField(
         _("attendance mode"),
@@ -347,6 +350,15 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
     @property
     def has_time(self):
         return self.start_time is not None
+
+    @property
+    def time_zone_label(self):
+        """“EDT, UTC−4”: the zone as it was on the event's day, for readers."""
+        if not self.has_time or not self.time_zone:
+            return ""
+        return zone_label(
+            self.time_zone, datetime.datetime.combine(self.start_date, self.start_time)
+        )
 
     @property
     def format_label(self):

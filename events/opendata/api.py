@@ -209,6 +209,7 @@ class EventSerializer(serializers.ModelSerializer):
             "start_time",
             "end_time",
             "time_zone",
+            "time_as_stated",
             "location",
             "language",
             "participant_count",
