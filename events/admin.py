@@ -11,6 +11,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
+from people.editing.languages import LanguageColumnsMixin
 from people.editing.versions import VersionedInlineMixin
 
 from .materials import MaterialField
@@ -60,7 +61,7 @@ class EventOrganizationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("event", "organization")
 
 
-class RoleInline(TranslationStackedInline):
+class RoleInline(LanguageColumnsMixin, TranslationStackedInline):
     model = Role
     extra = 0
     fields = [
@@ -80,7 +81,7 @@ class RoleInline(TranslationStackedInline):
         return super().get_queryset(request).select_related("event", "person")
 
 
-class PresentationInline(VersionedInlineMixin, TranslationStackedInline):
+class PresentationInline(LanguageColumnsMixin, VersionedInlineMixin, TranslationStackedInline):
     formfield_overrides = URL_FIELDS
     model = Presentation
     extra = 0
@@ -126,7 +127,10 @@ class EventAdmin(HistoryAdmin):
     inlines = [EventOrganizationInline, RoleInline, PresentationInline, CitationInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind"]}),
+        (
+            None,
+            {"fields": ["title", ("original_title", "original_title_language"), "slug", "kind"]},
+        ),
         (
             _("When"),
             {
@@ -234,7 +238,19 @@ class PresentationAdmin(HistoryAdmin):
         },
     }
     fieldsets = [
-        (None, {"fields": ["event", ("order", "kind"), "title", "slug", "speakers"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "event",
+                    ("order", "kind"),
+                    "title",
+                    ("original_title", "original_title_language"),
+                    "slug",
+                    "speakers",
+                ]
+            },
+        ),
         (_("When"), {"fields": [("start_time", "end_time")]}),
         (_("What was said"), {"fields": ["summary", ("qa_followed", "qa_quote")]}),
         (_("Evidence"), {"fields": ["source", "quote"], "description": EVIDENCE_HELP}),
@@ -255,7 +271,7 @@ class SourceAdmin(RecordHistoryAdmin):
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "publisher", "url"]}),
+        (None, {"fields": ["title", "slug", "language", "publisher", "url"]}),
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
         (_("Content"), {"fields": ["text", "notes"]}),
     ]

@@ -16,7 +16,7 @@ from people.choices import ChoiceLabels
 from people.models import Organization, Person
 from people.slugs import SluggedRecord
 
-from .evidence import Cited, Source, cited_constraint
+from .evidence import Cited, Source, cited_constraint, validate_language_tag
 from .topics import Topic
 
 
@@ -162,6 +162,22 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=300)
+    original_title = models.CharField(
+        _("original title"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The title as the source writes it, where that is in another language than the "
+            "English and Chinese columns."
+        ),
+    )
+    original_title_language = models.CharField(
+        _("language of the original title"),
+        max_length=35,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text=_("BCP 47 code, such as ko or ja."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=160,
@@ -209,6 +225,7 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
         _("language"),
         max_length=35,
         blank=True,
+        validators=[validate_language_tag],
         help_text=_("BCP 47 code of the language the event was held in, such as en or zh."),
     )
     participant_count = models.PositiveIntegerField(
@@ -259,6 +276,11 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish and unpublish events"))]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(original_title="") | ~Q(original_title_language=""),
+                name="event_original_title_has_language",
+                violation_error_message=_("Give the language of the original title."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="event_ends_after_start",

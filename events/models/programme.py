@@ -11,7 +11,7 @@ from people.models import Organization, Person
 from people.slugs import SluggedRecord
 
 from .event import Event
-from .evidence import Cited, cited_constraint
+from .evidence import Cited, cited_constraint, validate_language_tag
 
 
 class RoleQuerySet(models.QuerySet):
@@ -156,6 +156,22 @@ class Presentation(SluggedRecord, Cited):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="presentations"
     )
     title = models.CharField(_("title"), max_length=300)
+    original_title = models.CharField(
+        _("original title"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The title as the source writes it, where that is in another language than the "
+            "English and Chinese columns."
+        ),
+    )
+    original_title_language = models.CharField(
+        _("language of the original title"),
+        max_length=35,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text=_("BCP 47 code, such as ko or ja."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=160,
@@ -209,6 +225,11 @@ class Presentation(SluggedRecord, Cited):
                 | Q(end_time__gte=F("start_time")),
                 name="presentation_ends_after_start",
                 violation_error_message=_("The end time cannot be before the start time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(original_title="") | ~Q(original_title_language=""),
+                name="presentation_original_title_has_language",
+                violation_error_message=_("Give the language of the original title."),
             ),
             cited_constraint("presentation"),
         ]

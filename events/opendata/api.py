@@ -101,6 +101,8 @@ class SourceSerializer(serializers.Serializer):
     publisher = serializers.CharField()
     url = serializers.URLField(allow_blank=True)
     published_on = serializers.DateField(allow_null=True)
+    # The language of the source's text, and so of every quote citing it.
+    language = serializers.CharField()
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
@@ -159,6 +161,8 @@ class PresentationSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "title_zh_hans",
+            "original_title",
+            "original_title_language",
             "kind",
             "order",
             "start_time",
@@ -202,6 +206,8 @@ class EventSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "title_zh_hans",
+            "original_title",
+            "original_title_language",
             "kind",
             "attendance_mode",
             "start_date",

@@ -91,7 +91,19 @@ def source_node(source):
         node["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.published_on:
         node["datePublished"] = source.published_on.isoformat()
+    if source.language:
+        node["inLanguage"] = source.language
+        node["name"] = {"@value": source.title, "@language": source.language}
     return node
+
+
+def add_original_title(node, record):
+    """The title as the source writes it, tagged with its language (“원제”@ko)."""
+    if record.original_title:
+        node["alternateName"] = {
+            "@value": record.original_title,
+            "@language": record.original_title_language,
+        }
 
 
 def location_nodes(event):
@@ -139,6 +151,7 @@ def event_jsonld(event):
     }
     if event.has_time and event.end_time is None:
         del node["endDate"]
+    add_original_title(node, event)
     locations = location_nodes(event)
     if locations:
         node["location"] = locations[0] if len(locations) == 1 else locations
@@ -196,6 +209,7 @@ def presentation_node(event, presentation):
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
         "eventStatus": SCHEMA_ORG + "EventScheduled",
     }
+    add_original_title(node, presentation)
     if presentation.summary:
         node["description"] = presentation.summary
     locations = location_nodes(event)

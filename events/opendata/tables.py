@@ -98,6 +98,7 @@ def role_rows(events):
         "organization_name",
         "source",
         "quote",
+        "quote_language",
     ]
     for event in events:
         for role in event.roles.all():
@@ -114,6 +115,7 @@ def role_rows(events):
                 role.organization.name if role.organization_id else "",
                 role.source.title if role.source_id else "",
                 role.quote,
+                role.source.language if role.source_id else "",
             ]
 
 

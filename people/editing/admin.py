@@ -6,6 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .history import BaselineHistoryMixin
+from .languages import LanguageColumnsMixin
 from .versions import VersionedAdminMixin
 
 # Addresses typed without a scheme are taken as https (Django 6's default, set now).
@@ -19,5 +20,5 @@ class RecordHistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistor
     history_list_display = ["version"]
 
 
-class TranslatedRecordAdmin(RecordHistoryAdmin, TranslationAdmin):
+class TranslatedRecordAdmin(LanguageColumnsMixin, RecordHistoryAdmin, TranslationAdmin):
     """A versioned record with its history and its translations side by side."""
