@@ -11,6 +11,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
+from people.editing.changes import record_field_change
 from people.editing.languages import LanguageColumnsMixin
 from people.editing.versions import VersionedInlineMixin
 
@@ -201,11 +202,15 @@ class EventAdmin(HistoryAdmin):
     def _set_status(self, request, queryset, status):
         changed = 0
         for event in queryset.exclude(status=status).select_for_update():
+            old = event.get_status_display()
             event.status = status
             # A status change is a change: an editor with the form open must reload.
             event.version += 1
             event._change_reason = _("Published") if event.is_published else _("Unpublished")
             event.save()
+            record_field_change(
+                event, request.user, "status", old, event.get_status_display(), event._change_reason
+            )
             changed += 1
         return changed
 

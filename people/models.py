@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from people.choices import ChoiceLabels
 
 from . import images
+from .editing.changes import RecordChange  # noqa: F401  (a model of this app)
 from .slugs import SluggedRecord
 
 country_code_validator = RegexValidator(

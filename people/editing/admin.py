@@ -5,6 +5,7 @@ from django.db import models
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .change_admin import SaveHistoryMixin
 from .history import BaselineHistoryMixin
 from .languages import LanguageColumnsMixin
 from .versions import VersionedAdminMixin
@@ -13,8 +14,10 @@ from .versions import VersionedAdminMixin
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class RecordHistoryAdmin(BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin):
-    """A versioned record with its history."""
+class RecordHistoryAdmin(
+    SaveHistoryMixin, BaselineHistoryMixin, VersionedAdminMixin, SimpleHistoryAdmin
+):
+    """A versioned record with its history: every save once, with what it changed."""
 
     formfield_overrides = URL_FIELDS
     history_list_display = ["version"]
