@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
 from people.editing.changes import record_field_change
+from people.editing.history import record_baseline
 from people.editing.languages import LanguageColumnsMixin
 from people.editing.versions import VersionedInlineMixin
 
@@ -202,6 +203,8 @@ class EventAdmin(HistoryAdmin):
     def _set_status(self, request, queryset, status):
         changed = 0
         for event in queryset.exclude(status=status).select_for_update():
+            # The state an editor may have open, so that their save can merge with this one.
+            record_baseline([event])
             old = event.get_status_display()
             event.status = status
             # A status change is a change: an editor with the form open must reload.
