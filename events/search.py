@@ -1,17 +1,24 @@
 """
 The one search of the site: the event list, the API's `q`, feeds and any later caller get the
 same events for the same words (`Event.objects.search(query)` calls `search_events`).
+
+A word finds an event when it is in any text the event's page shows (`SEARCHED`): the event's
+own texts, its presentations and their key points, the titles its people held, their names,
+the organizations they represented or that took part (and the organizations those are part
+of: "Fudan" finds the events of Fudan University's institutes), and its topics; in either
+language. Every word must be found, not necessarily in the same record.
 """
 
 import re
-from functools import partial
+from functools import reduce
+from operator import or_
 
 from django.db import connections, models
 from django.db.models import F, Q
 
 from people.models import Organization, Person
 
-from .models import Event, EventOrganization, Presentation, Role
+from .models import Event, EventOrganization, KeyPoint, Presentation, Role, Topic
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
@@ -39,18 +46,54 @@ class StoredSearchVector(models.Expression):
         return f"{table}.search_vector", params
 
 
-def events_reached(events, presentations, people, organizations):
-    """The pks of these events, of these presentations' events, and of the events these
-    people or organizations take part in: one uncorrelated UNION of ids, each part found by
-    index (a correlated condition per event re-scans every event's roles and speakers, and
-    an OR of two IN lists stops PostgreSQL from using a semi-join)."""
-    people = people.order_by().values("pk")
-    organizations = organizations.order_by().values("pk")
+# The texts searched, per model, in every language of the site (migration 0006 keeps a
+# full-text vector of the same columns on PostgreSQL).
+SEARCHED = {
+    Event: ["title", "description", "audience", "location"],
+    Presentation: ["title", "summary"],
+    KeyPoint: ["text"],
+    Role: ["position_title"],
+    Person: ["given_name", "family_name", "native_name"],
+    Organization: ["name", "short_name"],
+    Topic: ["name"],
+}
+UNTRANSLATED = {"given_name", "family_name", "native_name"}
+
+
+def searched_columns(model):
+    columns = []
+    for field in SEARCHED[model]:
+        if field in UNTRANSLATED:
+            columns.append(field)
+        else:
+            columns += [f"{field}_en", f"{field}_zh_hans"]
+    return columns
+
+
+def with_units_below(organizations):
+    """These organizations and every unit below them (a title names the unit and its parent)."""
+    matched = organizations.order_by().values("pk")
+    below = Q(pk__in=matched)
+    for depth in range(1, Organization.MAX_DEPTH):
+        below |= Q(**{"__".join(["parent"] * depth) + "__in": matched})
+    return Organization.objects.filter(below)
+
+
+def events_reached(found):
+    """The pks of the events that show any of the records found ({model: queryset}): one
+    uncorrelated UNION of ids, each part found by index (a correlated condition per event
+    re-scans every event's roles and speakers, and an OR of two IN lists stops PostgreSQL
+    from using a semi-join)."""
+    people = found[Person].order_by().values("pk")
+    organizations = with_units_below(found[Organization]).order_by().values("pk")
     return (
-        events.order_by()
+        found[Event]
+        .order_by()
         .values("pk")
         .union(
-            presentations.order_by().values("event_id"),
+            found[Presentation].order_by().values("event_id"),
+            found[KeyPoint].order_by().values("presentation__event_id"),
+            found[Role].order_by().values("event_id"),
             Role.objects.filter(person__in=people).order_by().values("event_id"),
             Role.objects.filter(organization__in=organizations).order_by().values("event_id"),
             Presentation.speakers.through.objects.filter(person__in=people)
@@ -59,26 +102,20 @@ def events_reached(events, presentations, people, organizations):
             EventOrganization.objects.filter(organization__in=organizations)
             .order_by()
             .values("event_id"),
+            Event.topics.through.objects.filter(topic__in=found[Topic].order_by().values("pk"))
+            .order_by()
+            .values("event_id"),
         )
     )
 
 
-def contains_in_any(word, *fields):
-    """A condition: word in any of these fields, ignoring case."""
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": word})
-    return condition
-
-
 def search_events(events, query):
-    """Events matching every word of the query in their title or description, a
-    presentation title, a person's name or an organization's name, in either language.
+    """Events with every word of the query in a text their page shows (see the module).
 
-    On PostgreSQL: full-text search (words match as prefixes) over the stored,
-    GIN-indexed vectors of migration 0004, best matches first. Elsewhere, and for
-    Chinese, Japanese or Korean text, which the 'simple' parser cannot split into words:
-    case-insensitive substring matching, in date order."""
+    On PostgreSQL: full-text search (words match as prefixes) over the stored, GIN-indexed
+    vectors of migrations 0004 and 0006, the events whose own title or description match
+    best first. Elsewhere, and for Chinese, Japanese or Korean text, which the 'simple'
+    parser cannot split into words: case-insensitive substring matching, in date order."""
     words = query.split()[:10]
     if not words:
         return events
@@ -95,39 +132,36 @@ def full_text_search(events, words):
     if not words:
         return events.none()
 
-    wanted = SearchQuery(
-        " & ".join(f"'{word}':*" for word in words), search_type="raw", config="simple"
-    )
+    def prefix(word):
+        return SearchQuery(f"'{word}':*", search_type="raw", config="simple")
 
-    def matching(model):
-        return model.objects.alias(vector=StoredSearchVector()).filter(vector=wanted).order_by()
-
-    event_ids = events_reached(
-        matching(Event), matching(Presentation), matching(Person), matching(Organization)
+    for word in words:
+        wanted = prefix(word)
+        found = {
+            model: model.objects.alias(vector=StoredSearchVector()).filter(vector=wanted)
+            for model in SEARCHED
+        }
+        events = events.filter(pk__in=events_reached(found))
+    any_word = SearchQuery(
+        " | ".join(f"'{word}':*" for word in words), search_type="raw", config="simple"
     )
-    return (
-        events.filter(pk__in=event_ids)
-        .annotate(search_rank=SearchRank(StoredSearchVector(), wanted))
-        .order_by("-search_rank", "-start_date", "title")
+    return events.annotate(search_rank=SearchRank(StoredSearchVector(), any_word)).order_by(
+        "-search_rank", "-start_date", "title"
     )
 
 
 def substring_search(events, words):
-    """Every word, as a case-insensitive substring, in the same places as the full-text
-    search, the events reached as in `full_text_search` (350 ms a search at 10,000
-    events on SQLite with a condition per event, 69 ms this way)."""
-    queryset = events
+    """Every word, as a case-insensitive substring, in the same texts as the full-text
+    search, the events reached as in `full_text_search` (one UNION of ids per word, not a
+    condition per event: bench/README.md has the timings)."""
     for word in words:
-        contains = partial(contains_in_any, word)
-        event_ids = events_reached(
-            Event.objects.filter(
-                contains("title_en", "title_zh_hans", "description_en", "description_zh_hans")
-            ),
-            Presentation.objects.filter(contains("title_en", "title_zh_hans")),
-            Person.objects.filter(contains("given_name", "family_name", "native_name")),
-            Organization.objects.filter(
-                contains("name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans")
-            ),
-        )
-        queryset = queryset.filter(pk__in=event_ids)
-    return queryset
+        found = {
+            model: model.objects.filter(
+                reduce(
+                    or_, (Q(**{f"{column}__icontains": word}) for column in searched_columns(model))
+                )
+            )
+            for model in SEARCHED
+        }
+        events = events.filter(pk__in=events_reached(found))
+    return events

@@ -3,7 +3,8 @@ A cheaper `get_FOO_display()` for models with choices.
 
 Django's version rebuilds a dict of every choice on each call, hashing each lazily
 translated label, which translates it: a page that shows twenty events' kinds and their
-organizations' parts ran some 600 translations to print 75 labels. Here the choices are
+organizations' parts ran hundreds of translations to print a few dozen labels
+(bench/README.md). Here the choices are
 mapped once per field and only the label shown is translated.
 """
 

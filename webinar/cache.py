@@ -2,8 +2,9 @@
 Django's Redis cache backend, with one redis-py client per connection pool.
 
 Django's backend builds a new `redis.Redis` object for every cache operation. With redis-py
-5 and later that costs about 0.15 ms (it rebuilds its table of response callbacks), more
-than the loopback round trip itself, and a cached page costs one such operation. A client
+5 and later that costs more than the loopback round trip itself (it rebuilds its table of
+response callbacks; bench/README.md has the figure), and a cached page costs one such
+operation. A client
 only holds a pool, and redis-py clients are thread-safe, so one per pool is enough.
 """
 

@@ -132,7 +132,7 @@ def remember(name, compute):
     page's counts. Independent of the page cache, so pages rebuilt with that off stay cheap.
 
     After a record change every worker asking at once would each rebuild the value (the
-    home page's counts take seconds at 100,000 events): the first takes a lock in the
+    home page's counts are a scan of every published record): the first takes a lock in the
     cache and rebuilds, the others wait for its value up to PUBLIC_DATA_WAIT_SECONDS, then
     rebuild it themselves rather than fail.
     """

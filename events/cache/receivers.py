@@ -40,22 +40,21 @@ def is_record_model(model):
 
 def at_commit(retire):
     """Call retire() when the current transaction commits, once however often it is asked
-    within one transaction. True if this call registered it."""
+    within one atomic block. True if this call registered it."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        # run_on_commit holds (savepoint ids, callback, robust); a rollback drops the entry.
-        entry[1] is retire
-        for entry in connection.run_on_commit
-    ):
-        return False
+    if connection.in_atomic_block:
+        # run_on_commit holds (savepoint ids when registered, callback, robust); a rollback
+        # drops the entries of the savepoints it undoes.
+        block = set(connection.savepoint_ids)
+        if any(entry[1] is retire and entry[0] == block for entry in connection.run_on_commit):
+            return False
     transaction.on_commit(retire)
     return True
 
 
 def once_now_and_at_commit(retire):
-    """For bulk writes: retire() at the first change of a transaction and at its commit."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block or at_commit(retire):
+    """For bulk writes: retire() at the first change of an atomic block and at its commit."""
+    if at_commit(retire) and transaction.get_connection().in_atomic_block:
         retire()
 
 

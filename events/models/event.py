@@ -35,6 +35,24 @@ class EventQuerySet(models.QuerySet):
 
         return search_events(self, query)
 
+    def for_listing(self):
+        """With what an event's card or list row shows (events/models/shapes.py)."""
+        from . import shapes
+
+        return self.prefetch_related(*shapes.listing())
+
+    def with_everything_shown(self):
+        """With everything the event's page shows (events/models/shapes.py)."""
+        from . import shapes
+
+        return self.prefetch_related(*shapes.everything_shown())
+
+    def for_export(self):
+        """With what the open-data formats read (events/models/shapes.py)."""
+        from . import shapes
+
+        return self.prefetch_related(*shapes.exported())
+
     def visible_to(self, user):
         """Staff may preview drafts at their public address; everyone else sees published."""
         if user.is_authenticated and user.is_staff:
@@ -76,7 +94,7 @@ class EventQuerySet(models.QuerySet):
 
         # One uncorrelated `pk IN (… UNION …)`: a correlated EXISTS led SQLite to probe
         # every event for every person, and an OR of two IN lists stops PostgreSQL from
-        # using a semi-join (minutes at 10,000–100,000 events).
+        # using a semi-join (bench/README.md has the timings at 10,000 and 100,000 events).
         return Person.objects.filter(
             pk__in=Role.objects.filter(event__in=self)
             .order_by()
@@ -361,6 +379,17 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
                 {"participant_count": _("Give the count that the qualifier applies to.")}
             )
 
+    def organizing_participations(self):
+        """The organizations holding the event, with their parts (from prefetched rows)."""
+        return [
+            p for p in self.participations.all() if p.part in EventOrganization.ORGANIZING_PARTS
+        ]
+
+    def other_participations(self):
+        """Collaborators, partners, sponsors and supporters (from prefetched rows)."""
+        organizing = EventOrganization.ORGANIZING_PARTS
+        return [p for p in self.participations.all() if p.part not in organizing]
+
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
@@ -423,6 +452,10 @@ class EventOrganization(Cited):
         PARTNER = "partner", _("Partner")
         SPONSOR = "sponsor", _("Sponsor")
         SUPPORTER = "supporter", _("Supported by")
+
+    # The parts that make an organization one of those holding the event: "Hosted by" on its
+    # page, the ORGANIZER of its calendar entry, the organization of its Popolo record.
+    ORGANIZING_PARTS = frozenset({Part.HOST, Part.CO_HOST, Part.ORGANIZER})
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations"

@@ -6,7 +6,7 @@ Every queryset starts from `Event.objects.published()`, so a draft never reaches
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from events import filters
 from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
 from people.models import Organization, Person
 
@@ -255,12 +256,27 @@ class EventFilterSerializer(serializers.Serializer):
 
     year = serializers.IntegerField(required=False, min_value=1, max_value=9999)
     kind = serializers.ChoiceField(choices=Event.Kind.choices, required=False)
-    attendance_mode = serializers.ChoiceField(choices=Event.AttendanceMode.choices, required=False)
-    organization = serializers.SlugField(required=False, help_text="An organization's slug.")
+    mode = serializers.ChoiceField(choices=Event.AttendanceMode.choices, required=False)
+    attendance_mode = serializers.ChoiceField(
+        choices=Event.AttendanceMode.choices,
+        required=False,
+        help_text="The older name of `mode`, still accepted.",
+    )
+    organization = serializers.SlugField(
+        required=False, help_text="An organization's slug: events it hosted or took part in."
+    )
     topic = serializers.SlugField(required=False, help_text="A topic's slug.")
     q = serializers.CharField(
-        required=False, max_length=200, help_text="Words in the title, description or names."
+        required=False,
+        max_length=200,
+        help_text="Words, each in any text the event's page shows, as the site's search.",
     )
+
+    def validate(self, data):
+        for alias, name in filters.ALIASES.items():
+            if alias in data:
+                data.setdefault(name, data.pop(alias))
+        return data
 
 
 class SearchSerializer(serializers.Serializer):
@@ -277,46 +293,6 @@ def query_filters(request, serializer_class):
     if not serializer.is_valid():
         raise ValidationError(serializer.errors)
     return serializer.validated_data
-
-
-def filter_events(events, filters):
-    if "year" in filters:
-        events = events.filter(start_date__year=filters["year"])
-    if "kind" in filters:
-        events = events.filter(kind=filters["kind"])
-    if "attendance_mode" in filters:
-        events = events.filter(attendance_mode=filters["attendance_mode"])
-    if "organization" in filters:
-        slug = filters["organization"]
-        events = events.filter(
-            Exists(EventOrganization.objects.filter(event=OuterRef("pk"), organization__slug=slug))
-            | Exists(Role.objects.filter(event=OuterRef("pk"), organization__slug=slug))
-        )
-    if "topic" in filters:
-        events = events.filter(
-            Exists(
-                Event.topics.through.objects.filter(
-                    event=OuterRef("pk"), topic__slug=filters["topic"]
-                )
-            )
-        )
-    for word in filters.get("q", "").split():
-        events = events.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Exists(
-                Role.objects.filter(event=OuterRef("pk")).filter(
-                    Q(person__family_name__icontains=word) | Q(person__given_name__icontains=word)
-                )
-            )
-            | Exists(
-                EventOrganization.objects.filter(event=OuterRef("pk")).filter(
-                    Q(organization__name__icontains=word)
-                    | Q(organization__short_name__icontains=word)
-                )
-            )
-        )
-    return events
 
 
 ERRORS = {
@@ -339,31 +315,10 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         return EventDetailSerializer if self.action == "retrieve" else EventSerializer
 
     def get_queryset(self):
-        events = Event.objects.published().prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-            ),
-            "topics",
-        )
         if self.action == "retrieve":
-            return events.prefetch_related(
-                Prefetch(
-                    "roles",
-                    queryset=Role.objects.select_related(
-                        "person", "organization__parent", "source"
-                    ),
-                ),
-                Prefetch(
-                    "presentations",
-                    queryset=Presentation.objects.select_related(
-                        "event", "source"
-                    ).prefetch_related("speakers", "key_points__source"),
-                ),
-                "citations__source",
-                "sources",
-            )
-        return filter_events(events, query_filters(self.request, EventFilterSerializer))
+            return Event.objects.published().with_everything_shown()
+        events = Event.objects.published().for_listing().prefetch_related("topics")
+        return filters.filter_events(events, **query_filters(self.request, EventFilterSerializer))
 
 
 @extend_schema_view(
@@ -428,10 +383,10 @@ class PresentationViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-event__start_date", "event__slug", "order")
         )
         if self.action == "list":
-            filters = query_filters(self.request, PresentationFilterSerializer)
-            if "event" in filters:
-                presentations = presentations.filter(event__slug=filters["event"])
-            for word in filters.get("q", "").split():
+            wanted = query_filters(self.request, PresentationFilterSerializer)
+            if "event" in wanted:
+                presentations = presentations.filter(event__slug=wanted["event"])
+            for word in wanted.get("q", "").split():
                 presentations = presentations.filter(title__icontains=word)
         return presentations
 

@@ -12,18 +12,10 @@ is the one held at the time of the event, and every event names its sources.
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
-from events.models import Event, EventOrganization, Presentation, Role
-
-# Parts that make an organization the one "organizing the event" in iCalendar and Popolo.
-ORGANIZING_PARTS = (
-    EventOrganization.Part.HOST,
-    EventOrganization.Part.CO_HOST,
-    EventOrganization.Part.ORGANIZER,
-)
+from events.models import Event
 
 
 def absolute_url(path):
@@ -62,28 +54,7 @@ def jsonld_text(instance, field):
 
 def published_events():
     """Published events with everything the exports read, in a fixed number of queries."""
-    return Event.objects.published().prefetch_related(
-        Prefetch(
-            "roles",
-            queryset=Role.objects.select_related(
-                "person", "organization__parent", "source"
-            ).order_by("order", "pk"),
-        ),
-        Prefetch(
-            "presentations",
-            queryset=Presentation.objects.select_related("source").prefetch_related("speakers"),
-        ),
-        Prefetch(
-            "participations",
-            queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-        ),
-        "topics",
-        "sources",
-    )
-
-
-def organizing_participations(event):
-    return [p for p in event.participations.all() if p.part in ORGANIZING_PARTS]
+    return Event.objects.published().for_export()
 
 
 def participant_sentence(event):
@@ -92,6 +63,12 @@ def participant_sentence(event):
         return ""
     count = event.participant_count_display
     return f"{count[:1].upper()}{count[1:]} participants."
+
+
+def description_with_count(event, separator="\n\n"):
+    """The event's description followed by its participant count, for formats that have no
+    field for the count."""
+    return separator.join(part for part in [event.description, participant_sentence(event)] if part)
 
 
 def fact_sheet(event):

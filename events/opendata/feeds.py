@@ -26,9 +26,7 @@ class LatestEventsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return " ".join(
-            part for part in [item.description, common.participant_sentence(item)] if part
-        )
+        return common.description_with_count(item, separator=" ")
 
     def item_pubdate(self, item):
         return item.published_at

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from events.models import Role
 
-from .common import absolute_url, fact_sheet, language_tag, organizing_participations, site_host
+from .common import absolute_url, fact_sheet, language_tag, site_host
 
 
 def calendar_uid(event):
@@ -62,7 +62,7 @@ def calendar_event(event):
     topics = [topic.name for topic in event.topics.all()]
     if topics:
         component.add("categories", topics)
-    organizers = organizing_participations(event)
+    organizers = event.organizing_participations()
     if organizers:
         organization = organizers[0].organization
         component.add(

@@ -1,13 +1,20 @@
 """schema.org JSON-LD of events, presentations, people and organizations (the pages embed it;
-`/events/<slug>.jsonld` serves it)."""
+`/events/<slug>.jsonld` serves it). Every page embeds its structured data one way: its view
+builds the node here and puts `as_script(node)` in the context as `structured_data`, which
+`base.html`'s `structured_data` block prints."""
 
 import datetime
+import json
 import zoneinfo
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from events.models import Event, EventOrganization
 from people.models import Organization
 
-from .common import absolute_url, jsonld_text, participant_sentence
+from .common import absolute_url, description_with_count, jsonld_text
 
 SCHEMA_ORG = "https://schema.org/"
 
@@ -139,9 +146,7 @@ def event_jsonld(event):
         "url": url,
         "name": jsonld_text(event, "title"),
         "description": "\n\n".join(
-            part
-            for part in [event.description, participant_sentence(event), announced_sentence(event)]
-            if part
+            part for part in [description_with_count(event), announced_sentence(event)] if part
         ),
         "startDate": schema_date(event, event.start_date, event.start_time),
         "endDate": schema_date(event, event.end_date, event.end_time),
@@ -271,3 +276,23 @@ def organization_jsonld(organization, children, participations):
     if events:
         node["event"] = [event_summary_node(event) for event in events.values()]
     return node
+
+
+# The escapes of Django's json_script: inside a <script> element, "</script>" or "<!--" in a
+# record's text must not end the element early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def as_script(node):
+    """The `<script type="application/ld+json">` data block a page embeds."""
+    text = json.dumps(node, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )
+
+
+def event_script(event):
+    """An event page's data block; none for a draft (a staff preview carries no structured
+    data)."""
+    return as_script(event_jsonld(event)) if event.is_published else ""

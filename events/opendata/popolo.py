@@ -2,13 +2,7 @@
 
 from events.models import Event
 
-from .common import (
-    absolute_url,
-    organizing_participations,
-    participant_sentence,
-    published_events,
-    texts_by_language,
-)
+from .common import absolute_url, description_with_count, published_events, texts_by_language
 from .jsonld import schema_date
 
 
@@ -78,10 +72,8 @@ def popolo_organization(organization):
 
 
 def popolo_event(event):
-    organizers = organizing_participations(event)
-    description = "\n\n".join(
-        part for part in [event.description, participant_sentence(event)] if part
-    )
+    organizers = event.organizing_participations()
+    description = description_with_count(event)
     data = {
         "id": f"event/{event.slug}",
         "name": event.title,

@@ -5,7 +5,7 @@ import io
 
 from events.models import Event
 
-from .common import absolute_url, organizing_participations, published_events
+from .common import absolute_url, published_events
 
 CSV_TABLES = ("events", "people", "organizations", "roles")
 
@@ -32,7 +32,7 @@ def event_rows(events):
         "url",
     ]
     for event in events:
-        organizers = organizing_participations(event)
+        organizers = event.organizing_participations()
         yield [
             event.slug,
             event.title,

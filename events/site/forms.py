@@ -4,14 +4,16 @@ JavaScript and every filtered list has an address that can be shared)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, EventOrganization
+from events.filters import filter_events
+from events.models import Event
 
 
 class OrganizationChoiceField(forms.ChoiceField):
     """
-    Offers a short list of organizations (the most active ones) but accepts any organization
-    that `find_label(slug)` knows, e.g. from a shared address, and then offers it too: a
-    select of every organization would weigh 100 KB at 10,000 events.
+        Offers a short list of organizations (the most active ones) but accepts any organization
+        that `find_label(slug)` knows, e.g. from a shared address, and then offers it too: a
+        select of every organization would make the list page several times heavier at scale
+    (bench/README.md).
     """
 
     def __init__(self, *args, find_label=None, **kwargs):
@@ -53,21 +55,7 @@ class EventFilterForm(forms.Form):
 
     def filter(self, queryset):
         """The events that match the cleaned filters; call only on a valid form."""
-        data = self.cleaned_data
-        if data.get("q"):
-            queryset = queryset.search(data["q"])
-        if data.get("year"):
-            queryset = queryset.filter(start_date__year=data["year"])
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("mode"):
-            queryset = queryset.filter(attendance_mode=data["mode"])
-        if data.get("organization"):
-            hosting = EventOrganization.objects.filter(organization__slug=data["organization"])
-            queryset = queryset.filter(pk__in=hosting.values("event"))
-        if data.get("topic"):
-            queryset = queryset.filter(topics__slug=data["topic"])
-        return queryset
+        return filter_events(queryset, **self.cleaned_data)
 
     def applied(self):
         """(label, shown value, query string without this filter) for each applied filter,

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from events.cache.pages import PublicPageMixin
 from events.models import Event, EventOrganization, Presentation, Role
+from events.opendata import jsonld
 from people.models import Organization, Person
 
 from .redirects import FollowsFormerSlugs
@@ -27,6 +28,9 @@ class PersonDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
             .filter(person=self.object)
             .select_related("event", "organization__parent", "source")
             .order_by("-event__start_date", "order")
+        )
+        context["structured_data"] = jsonld.as_script(
+            jsonld.person_jsonld(self.object, context["roles"])
         )
         context["presentations"] = (
             Presentation.objects.published()
@@ -73,6 +77,10 @@ class OrganizationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
             roles.select_related("event", "person", "source").order_by(
                 "-event__start_date", "order"
             )[: self.latest_count]
+        )
+        # From the lists the page shows: its published sub-units and latest events.
+        context["structured_data"] = jsonld.as_script(
+            jsonld.organization_jsonld(self.object, context["children"], context["participations"])
         )
         return context
 

@@ -1,7 +1,7 @@
 """The public pages of the records: home, the event list, an event, a presentation."""
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -11,20 +11,13 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 from events.cache import fragments
 from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
-from events.models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role
-from events.templatetags.open_data import event_structured_data
+from events.models import Event, Presentation, shapes
+from events.opendata.jsonld import event_script
 from people.slugs import former_slug_target
 
 from .forms import EventFilterForm
 from .paginators import OnePassPaginator
 from .redirects import FollowsFormerSlugs
-
-
-def listing_participations():
-    return Prefetch(
-        "participations",
-        queryset=EventOrganization.objects.select_related("organization"),
-    )
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -35,9 +28,7 @@ class HomeView(PublicPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
         context.update(remember("home-counts", lambda: self.counts(published)))
-        context["latest_events"] = published.prefetch_related(listing_participations())[
-            : self.latest_count
-        ]
+        context["latest_events"] = published.for_listing()[: self.latest_count]
         return context
 
     @staticmethod
@@ -69,7 +60,7 @@ class EventListView(PublicPageMixin, ListView):
             return published.none()
         if self.form.is_bound:
             published = self.form.filter(published)
-        return published.prefetch_related(listing_participations())
+        return published.for_listing()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
@@ -103,28 +94,6 @@ class EventListView(PublicPageMixin, ListView):
 class EventDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
-    # Everything the page's body and structured data show, fetched only when they are not
-    # in the fragment cache (events/cache/fragments.py).
-    record_lookups = [
-        Prefetch(
-            "roles",
-            queryset=Role.objects.select_related("person", "organization__parent", "source"),
-        ),
-        Prefetch(
-            "presentations",
-            queryset=Presentation.objects.select_related("source").prefetch_related(
-                "speakers",
-                Prefetch("key_points", queryset=KeyPoint.objects.select_related("source")),
-            ),
-        ),
-        Prefetch(
-            "participations",
-            queryset=EventOrganization.objects.select_related("organization__parent", "source"),
-        ),
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
-        "sources",
-        "topics",
-    ]
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user)
@@ -144,7 +113,8 @@ class EventDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
         return context
 
     def render_fragments(self, event):
-        prefetch_related_objects([event], *self.record_lookups)
+        # Only when they are not in the fragment cache (events/cache/fragments.py).
+        prefetch_related_objects([event], *shapes.everything_shown())
         roles = event.roles.all()
         speakers = {
             speaker.pk
@@ -157,16 +127,13 @@ class EventDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
             "link_sources": True,
             "evidence": {citation.fact: citation for citation in event.citations.all()},
             "named_count": len({role.person_id for role in roles} | speakers),
-            "hosts": [p for p in event.participations.all() if p.part in HOST_PARTS],
-            "partners": [p for p in event.participations.all() if p.part not in HOST_PARTS],
+            "hosts": event.organizing_participations(),
+            "partners": event.other_participations(),
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),
-            "structured_data": event_structured_data(event),
+            "structured_data": event_script(event),
         }
-
-
-HOST_PARTS = {EventOrganization.Part.HOST, EventOrganization.Part.CO_HOST}
 
 
 class PresentationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):

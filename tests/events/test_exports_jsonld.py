@@ -228,7 +228,7 @@ def test_person_page_queries_do_not_grow_with_roles(client, django_assert_num_qu
     for _ in range(roles):
         RoleFactory(person=person, organization=OrganizationFactory(parent=OrganizationFactory()))
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(person.get_absolute_url())
 
     assert response.status_code == 200

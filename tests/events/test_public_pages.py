@@ -554,7 +554,7 @@ def test_person_page_queries_do_not_grow(client, django_assert_num_queries, role
         RoleFactory(person=person, event=event, organization=OrganizationFactory())
         PresentationFactory(event=event, speakers=[person])
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(person.get_absolute_url())
     assert response.status_code == 200
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from events.models import Event, Presentation
-from events.search import StoredSearchVector
+from events.models import Event, KeyPoint, Presentation, Role, Topic
+from events.search import StoredSearchVector, full_text_search
 from people.models import Organization, Person
 from tests.factories import (
     EventFactory,
@@ -90,12 +90,14 @@ def test_full_text_search_matches_word_prefixes():
 def test_full_text_search_sees_the_chinese_columns_of_separate_words():
     event = EventFactory(title_en="Smart cities", title_zh_hans="智慧 城市")
 
-    assert list(Event.objects.published().full_text_search(["城市"])) == [event]
+    assert list(full_text_search(Event.objects.published(), ["城市"])) == [event]
 
 
 @postgresql_only
 @pytest.mark.parametrize(
-    "model", [Event, Presentation, Person, Organization], ids=lambda model: model.__name__
+    "model",
+    [Event, Presentation, KeyPoint, Role, Person, Organization, Topic],
+    ids=lambda model: model.__name__,
 )
 def test_full_text_search_uses_the_gin_indexes(model):
     from django.contrib.postgres.search import SearchQuery

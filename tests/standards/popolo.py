@@ -1,18 +1,17 @@
 """
-Popolo JSON Schemas (draft-03) with their `$ref`s resolved to the local copies in the shared
-standards, never to the web.
+Popolo JSON Schemas (draft-03) with their `$ref`s resolved to the copies in
+tests/standards/data/popolo/, never to the web.
 """
 
 import json
 from functools import cache
 from pathlib import Path
 
-from django.conf import settings
 from jsonschema import Draft3Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT3
 
-SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "standards" / "popolo" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "data" / "popolo" / "schemas"
 BASE = "http://www.popoloproject.com/schemas/"
 
 

@@ -18,11 +18,9 @@ import datetime
 from functools import cache
 from pathlib import Path
 
-from django.conf import settings
-
 PREFIX = "https://schema.org/"
 DATA_TYPES = {"Text", "URL", "Date", "DateTime", "Time", "Number", "Integer", "Boolean"}
-STANDARDS = Path(settings.BASE_DIR).parent / "shared" / "standards"
+STANDARDS = Path(__file__).resolve().parent / "data"
 
 
 def label(uri):
@@ -134,6 +132,6 @@ def vocabulary():
     directory = STANDARDS / "schemaorg"
     if not directory.is_dir():
         raise FileNotFoundError(
-            f"The schema.org vocabulary is expected in {directory} (the shared standards)."
+            f"The schema.org vocabulary is expected in {directory} (tests/standards/data/)."
         )
     return Vocabulary(directory)

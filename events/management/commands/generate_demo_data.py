@@ -8,8 +8,10 @@ repeatable.
 """
 
 import datetime
+import json
 import random
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -33,247 +35,24 @@ MARKER_SLUG = "demo-data"
 MARKER_TITLE = "Demo data — not a real record"
 BATCH_SIZE = 2000
 
-# Names by script. Latin-script names are written given name first; Chinese names family
-# name first, with the characters as the native name; Arabic and Russian names carry their
-# native script beside a Latin transliteration.
-LATIN_GIVEN = [
-    "Amelia",
-    "Lucas",
-    "Sofia",
-    "Mateo",
-    "Chloé",
-    "Hugo",
-    "Ingrid",
-    "Lars",
-    "Aisha",
-    "Kwame",
-    "Ngozi",
-    "Tunde",
-    "Priya",
-    "Arjun",
-    "Ana",
-    "João",
-    "Marta",
-    "Pablo",
-    "Emma",
-    "Noah",
-    "Giulia",
-    "Marco",
-    "Eva",
-    "Jan",
-    "Zofia",
-    "Piotr",
-    "Fatou",
-    "Moussa",
-    "Camila",
-    "Diego",
-    "Hanna",
-    "Jonas",
-    "Sara",
-    "Elif",
-    "Mehmet",
-    "Lena",
-    "Tomás",
-    "Inés",
-    "Olga",
-    "Rafael",
-    "Nadia",
-    "Samuel",
-]
-LATIN_FAMILY = [
-    "Smith",
-    "García",
-    "Müller",
-    "Rossi",
-    "Dubois",
-    "Silva",
-    "Kowalski",
-    "Jansen",
-    "Nielsen",
-    "Okafor",
-    "Mensah",
-    "Diallo",
-    "Sharma",
-    "Patel",
-    "Fernández",
-    "Costa",
-    "Martin",
-    "Bernard",
-    "Novak",
-    "Horváth",
-    "Yılmaz",
-    "Andersson",
-    "O'Brien",
-    "Berg",
-    "Nakamura",
-    "Tanaka",
-    "Kim",
-    "Nguyen",
-    "Santos",
-    "Pereira",
-    "Moreau",
-    "Schmidt",
-    "Fischer",
-    "Weber",
-    "Lindqvist",
-    "Ferreira",
-    "Mbeki",
-    "Achebe",
-    "Haddad",
-    "Rahman",
-]
-CHINESE = [
-    ("Wei", "张伟", "Zhang"),
-    ("Fang", "王芳", "Wang"),
-    ("Min", "李敏", "Li"),
-    ("Jing", "刘静", "Liu"),
-    ("Lei", "陈磊", "Chen"),
-    ("Yang", "杨洋", "Yang"),
-    ("Yan", "赵燕", "Zhao"),
-    ("Tao", "黄涛", "Huang"),
-    ("Xiuying", "周秀英", "Zhou"),
-    ("Hao", "吴昊", "Wu"),
-    ("Yijia", "徐一佳", "Xu"),
-    ("Ming", "孙明", "Sun"),
-    ("Li", "马丽", "Ma"),
-    ("Qiang", "朱强", "Zhu"),
-    ("Lin", "胡琳", "Hu"),
-    ("Jun", "郭军", "Guo"),
-]
-ARABIC = [
-    ("Ahmed", "Hassan", "أحمد حسن"),
-    ("Fatima", "Al-Sayed", "فاطمة السيد"),
-    ("Omar", "Khalil", "عمر خليل"),
-    ("Layla", "Mansour", "ليلى منصور"),
-    ("Youssef", "Ibrahim", "يوسف إبراهيم"),
-    ("Mariam", "Nasser", "مريم ناصر"),
-    ("Khaled", "Farouk", "خالد فاروق"),
-    ("Huda", "Saleh", "هدى صالح"),
-    ("Tariq", "Aziz", "طارق عزيز"),
-    ("Rania", "Haddad", "رانيا حداد"),
-]
-CYRILLIC = [
-    ("Ivan", "Petrov", "Иван Петров"),
-    ("Anna", "Ivanova", "Анна Иванова"),
-    ("Dmitry", "Sokolov", "Дмитрий Соколов"),
-    ("Elena", "Smirnova", "Елена Смирнова"),
-    ("Sergei", "Volkov", "Сергей Волков"),
-    ("Olga", "Kuznetsova", "Ольга Кузнецова"),
-    ("Aibek", "Nurlanov", "Айбек Нурланов"),
-    ("Natalia", "Morozova", "Наталья Морозова"),
-    ("Bohdan", "Kovalenko", "Богдан Коваленко"),
-    ("Svetlana", "Popova", "Светлана Попова"),
-]
-HONORIFICS = ["", "", "", "Dr", "Professor", "Ms", "Mr", "H.E.", "Ambassador"]
+# The words the demo data is made of: names by script, cities, organization and title forms.
+DEMO_WORDS = json.loads(
+    (Path(__file__).resolve().parents[1] / "demo_data.json").read_text(encoding="utf-8")
+)
+LATIN_GIVEN = DEMO_WORDS["latin_given"]
+LATIN_FAMILY = DEMO_WORDS["latin_family"]
+CHINESE = [tuple(name) for name in DEMO_WORDS["chinese"]]
+ARABIC = [tuple(name) for name in DEMO_WORDS["arabic"]]
+CYRILLIC = [tuple(name) for name in DEMO_WORDS["cyrillic"]]
+HONORIFICS = DEMO_WORDS["honorifics"]
+CITIES = DEMO_WORDS["cities"]
+TOP_LEVEL_KINDS = [(form, Organization.Kind(kind)) for form, kind in DEMO_WORDS["top_level_kinds"]]
+UNIT_NAMES = DEMO_WORDS["unit_names"]
+TOPICS = DEMO_WORDS["topics"]
+EVENT_FORMS = DEMO_WORDS["event_forms"]
+POSITIONS = DEMO_WORDS["positions"]
+TALK_FORMS = DEMO_WORDS["talk_forms"]
 
-CITIES = [
-    "Almaty",
-    "Accra",
-    "Bogotá",
-    "Bangkok",
-    "Cairo",
-    "Dakar",
-    "Geneva",
-    "Hanoi",
-    "Jakarta",
-    "Kigali",
-    "Lima",
-    "Lisbon",
-    "Manila",
-    "Nairobi",
-    "Oslo",
-    "Quito",
-    "Rabat",
-    "Santiago",
-    "Seoul",
-    "Shanghai",
-    "Tbilisi",
-    "Tunis",
-    "Vienna",
-    "Warsaw",
-    "Yerevan",
-    "Chengdu",
-    "Kazan",
-    "Amman",
-    "Montevideo",
-    "Windhoek",
-]
-TOP_LEVEL_KINDS = [
-    ("University of {city}", Organization.Kind.UNIVERSITY),
-    ("{city} Institute of Public Policy", Organization.Kind.RESEARCH_INSTITUTE),
-    ("{city} Municipal Government", Organization.Kind.GOVERNMENT),
-    ("{city} Urban Planning Agency", Organization.Kind.PUBLIC_AGENCY),
-    ("{city} Digital Cities Network", Organization.Kind.CIVIL_SOCIETY),
-    ("{city} Data Systems Ltd", Organization.Kind.COMPANY),
-]
-UNIT_NAMES = [
-    "Department of Urban Studies",
-    "School of Public Administration",
-    "Office of Statistics",
-    "Centre for Digital Government",
-    "Division for Sustainable Development",
-    "Innovation Lab",
-    "Bureau of International Cooperation",
-    "Research Group on Smart Infrastructure",
-]
-TOPICS = [
-    "Smart cities",
-    "Urban digital transformation",
-    "Open data",
-    "E-government",
-    "Public service delivery",
-    "Climate adaptation",
-    "Sustainable transport",
-    "Housing policy",
-    "Water management",
-    "Disaster risk reduction",
-    "Digital inclusion",
-    "Artificial intelligence in government",
-    "Data protection",
-    "Participatory budgeting",
-    "Local governance",
-    "Statistics capacity",
-    "Health systems",
-    "Education technology",
-    "Energy transition",
-    "Circular economy",
-    "Gender equality",
-    "Youth employment",
-    "Migration",
-    "Cultural heritage",
-]
-EVENT_FORMS = [
-    "Workshop on {topic}",
-    "{topic}: lessons from {city}",
-    "Regional forum on {topic}",
-    "{topic} in practice",
-    "Expert meeting: {topic} and the SDGs",
-    "Capacity-development webinar on {topic}",
-    "{city} conference on {topic}",
-    "Lecture: the future of {topic}",
-]
-POSITIONS = [
-    "Director",
-    "Deputy Director",
-    "Professor",
-    "Associate Professor",
-    "Senior Researcher",
-    "Chief Technology Officer",
-    "Programme Officer",
-    "Head of Unit",
-    "Minister",
-    "Vice Mayor",
-    "Policy Adviser",
-    "Research Fellow",
-]
-TALK_FORMS = [
-    "Building {topic} from the ground up",
-    "What {city} learned about {topic}",
-    "Measuring progress in {topic}",
-    "{topic}: a case study",
-    "Institutions for {topic}",
-    "Data and evidence for {topic}",
-]
 ROLE_KINDS = [kind for kind, _ in Role.Kind.choices]
 TIME_ZONES = ["UTC", "Asia/Shanghai", "Europe/Zurich", "America/New_York", "Africa/Nairobi"]
 LANGUAGES = ["en", "en", "en", "zh", "fr", "es", "ar", "ru"]

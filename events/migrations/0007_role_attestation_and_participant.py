@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_order_by_english_columns'),
+        ('events', '0006_search_every_text_shown'),
     ]
 
     operations = [

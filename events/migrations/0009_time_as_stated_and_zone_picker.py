@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0007_slugs_made_from_names'),
+        ('events', '0008_slugs_made_from_names'),
     ]
 
     operations = [
