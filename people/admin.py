@@ -27,6 +27,11 @@ class DuplicateWarningForm(VersionedForm):
         help_text=_("Tick only after checking that the existing record is someone else."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The box means something only beside a list of namesakes: hidden until one is shown.
+        self.fields[DUPLICATE_FIELD].widget = forms.HiddenInput()
+
     def probe(self):
         """An unsaved record with the submitted name, to compare with the stored ones."""
         raise NotImplementedError
@@ -46,6 +51,7 @@ class DuplicateWarningForm(VersionedForm):
                     for r in namesakes
                 ),
             )
+            self.fields[DUPLICATE_FIELD].widget = forms.CheckboxInput()
             raise forms.ValidationError(
                 format_html(
                     "{} {}. {}",
