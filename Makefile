@@ -91,6 +91,12 @@ bench-edit: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/load_under_edit.py
 
+# Faults under load (bench/faults.py): Redis stopped and frozen, PostgreSQL stopped, a worker
+# killed, edits and unpublishing; starts its own PostgreSQL cluster and Redis on their own ports.
+.PHONY: bench-faults
+bench-faults: install
+	$(BIN)/python bench/faults.py
+
 # Two app servers, one PostgreSQL, one Redis: an edit through one shows on the other at once.
 stateless: install
 	$(BIN)/python bench/stateless.py

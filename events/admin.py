@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.utils.html import format_html
+from django.db.models import OuterRef, Subquery
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import (
@@ -10,16 +12,34 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from people.admin import PersonAdmin
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
 from people.editing.changes import record_field_change
 from people.editing.history import record_baseline
 from people.editing.languages import LanguageColumnsMixin
-from people.editing.versions import VersionedInlineMixin
+from people.editing.versions import VersionedForm, VersionedInlineMixin
+from people.models import Person
 
+from .completeness import record_facts, with_uncited_count
 from .materials import MaterialField
 from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
 
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
+
+
+class CitePanelMixin:
+    """A change form with the text of the record's sources beside it, to cite by selecting
+    (templates/admin/events/cite_panel.html, static/js/cite-panel.js)."""
+
+    change_form_template = "admin/events/cite_change_form.html"
+
+    def cite_sources(self, obj):
+        raise NotImplementedError
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        sources = [] if obj is None else [s for s in self.cite_sources(obj) if s.text]
+        context["cite_sources"] = sources
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class HistoryAdmin(TranslatedRecordAdmin):
@@ -94,8 +114,10 @@ class PresentationInline(LanguageColumnsMixin, VersionedInlineMixin, Translation
         "speakers",
         ("start_time", "end_time"),
         "summary",
-        ("source", "quote"),
-        ("qa_followed", "qa_quote"),
+        "source",
+        "quote",
+        "qa_followed",
+        "qa_quote",
         "material_url",
     ]
     autocomplete_fields = ["speakers", "source"]
@@ -118,14 +140,57 @@ class CitationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("event")
 
 
+class EventForm(VersionedForm):
+    """The event's form, with what readers are told about this save (kept on its history row
+    by events.models.changes; blank again the next time the form opens)."""
+
+    public_note = forms.CharField(
+        label=_("Public note on this change"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Optional. Shown to readers on the changes page, e.g. “Corrected Zongyao Zhu's title”."
+        ),
+    )
+    is_correction = forms.BooleanField(
+        label=_("This change corrects an error"),
+        required=False,
+        help_text=_("Announced on the record page, its changes page and the Atom feed."),
+    )
+
+
+class UncitedFilter(admin.SimpleListFilter):
+    title = _("uncited facts")
+    parameter_name = "uncited"
+
+    def lookups(self, request, model_admin):
+        return [("some", _("Some facts not cited")), ("none", _("Every fact cited"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "some":
+            return queryset.filter(uncited_count__gt=0)
+        if self.value() == "none":
+            return queryset.filter(uncited_count=0)
+        return queryset
+
+
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
-    list_display = ["title", "start_date", "kind", "status_label", "published_at", "updated_at"]
-    list_filter = ["status", "kind", "attendance_mode", "topics"]
+class EventAdmin(CitePanelMixin, HistoryAdmin):
+    form = EventForm
+    list_display = [
+        "title",
+        "start_date",
+        "kind",
+        "status_label",
+        "uncited_facts",
+        "published_at",
+        "updated_at",
+    ]
+    list_filter = ["status", UncitedFilter, "kind", "attendance_mode", "topics"]
     search_fields = ["title_en", "title_zh_hans", "slug", "description_en"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["topics", "sources"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = ["evidence_summary", "published_at", "created_at", "updated_at"]
     inlines = [EventOrganizationInline, RoleInline, PresentationInline, CitationInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
@@ -158,10 +223,51 @@ class EventAdmin(HistoryAdmin):
         ),
         (_("Sources of this record"), {"fields": ["sources"]}),
         (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (_("About this change"), {"fields": ["public_note", "is_correction"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        obj._public_note = form.cleaned_data.get("public_note", "")
+        obj._is_correction = form.cleaned_data.get("is_correction", False)
+        super().save_model(request, obj, form, change)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [(_("Evidence"), {"fields": ["evidence_summary"]}), *fieldsets]
+
+    def cite_sources(self, event):
+        return event.sources.order_by("title")
+
+    def get_queryset(self, request):
+        return with_uncited_count(super().get_queryset(request))
 
     def has_publish_permission(self, request):
         return request.user.has_perm("events.publish_event")
+
+    @admin.display(description=_("uncited facts"), ordering="uncited_count")
+    def uncited_facts(self, event):
+        return event.uncited_count
+
+    @admin.display(description=_("facts cited"))
+    def evidence_summary(self, event):
+        """“12 facts, 11 cited — not cited: time zone”, each uncited fact a link to its row."""
+        facts = record_facts(event)
+        uncited = [fact for fact in facts if not fact.cited]
+        summary = ngettext(
+            "%(count)d fact, %(cited)d cited", "%(count)d facts, %(cited)d cited", len(facts)
+        ) % {"count": len(facts), "cited": len(facts) - len(uncited)}
+        if not uncited:
+            return format_html('<p class="evidence-summary">{}.</p>', summary)
+        return format_html(
+            '<p class="evidence-summary">{} — {} {}</p>',
+            summary,
+            _("not cited:"),
+            format_html_join(
+                ", ", '<a href="{}">{}</a>', ((fact.anchor, fact.label) for fact in uncited)
+            ),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -227,7 +333,7 @@ class KeyPointInline(TranslationTabularInline):
 
 
 @admin.register(Presentation)
-class PresentationAdmin(HistoryAdmin):
+class PresentationAdmin(CitePanelMixin, HistoryAdmin):
     list_display = ["title", "event", "order", "kind", "speaker_names"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
@@ -260,13 +366,19 @@ class PresentationAdmin(HistoryAdmin):
             },
         ),
         (_("When"), {"fields": [("start_time", "end_time")]}),
-        (_("What was said"), {"fields": ["summary", ("qa_followed", "qa_quote")]}),
+        (_("What was said"), {"fields": ["summary", "qa_followed", "qa_quote"]}),
         (_("Evidence"), {"fields": ["source", "quote"], "description": EVIDENCE_HELP}),
         (_("Material"), {"fields": ["material_url", "material_file"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speakers")
+
+    def cite_sources(self, presentation):
+        sources = list(presentation.event.sources.order_by("title"))
+        if presentation.source and presentation.source not in sources:
+            sources.insert(0, presentation.source)
+        return sources
 
     @admin.display(description=_("speakers"))
     def speaker_names(self, presentation):
@@ -313,3 +425,16 @@ class RoleAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Person)
+
+
+@admin.register(Person)
+class PersonWithRolesAdmin(PersonAdmin):
+    """People as the people app edits them, picked with the title of their latest role (the
+    people app knows nothing of roles)."""
+
+    def rank_picks(self, queryset, term):
+        latest = Role.objects.filter(person=OuterRef("pk")).order_by("-event__start_date", "-pk")
+        return queryset.annotate(latest_title=Subquery(latest.values("position_title_en")[:1]))

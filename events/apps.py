@@ -7,12 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Event records")
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from people.editing.history import register_history
 
         from .cache import receivers
-
-        receivers.connect()
-
         from .models import (
             Citation,
             Event,
@@ -22,9 +21,23 @@ class EventsConfig(AppConfig):
             Role,
             Source,
             Topic,
+            anchor_quotes_before_save,
+            cited_models,
         )
+        from .models.changes import PublicChangeNote
+        from .models.changes import connect_signals as connect_change_notes
+        from .models.retired import connect_signals as connect_retired_records
+
+        receivers.connect()
+        connect_retired_records()
+        # Quotes are stored in the source's own wording, with their offsets, on every write
+        # path (fixture loads included).
+        for model in cited_models():
+            pre_save.connect(anchor_quotes_before_save, sender=model)
 
         register_history(
             [Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic],
             app="events",
+            bases={Event: [PublicChangeNote]},
         )
+        connect_change_notes()

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
+from django.db.models import Case, Q, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -196,6 +197,40 @@ class OrganizationAdmin(RecordAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def rank_picks(self, queryset, term):
+        """An organization whose acronym or name is exactly what was typed first, then
+        those starting with it, then the rest by name."""
+        term = " ".join(term.split())
+        if not term:
+            return queryset.select_related("parent")
+        exact = Q()
+        starts = Q()
+        for field in ["short_name_en", "short_name_zh_hans", "name_en", "name_zh_hans"]:
+            exact |= Q(**{f"{field}__iexact": term})
+            starts |= Q(**{f"{field}__istartswith": term})
+        return (
+            queryset.select_related("parent")
+            .annotate(
+                pick_rank=Case(When(exact, then=Value(0)), When(starts, then=Value(1)), default=2)
+            )
+            .order_by("pick_rank", "name_en", "pk")
+        )
+
+    def pick_label(self, organization):
+        """“UN DESA — United Nations Department of Economic and Social Affairs”; “Division
+        for Public Institutions and Digital Government, in UN DESA”; the country after."""
+        label = organization.name
+        if organization.short_name and organization.short_name != organization.name:
+            label = f"{organization.short_name} — {label}"
+        if organization.parent_id:
+            label = _("%(organization)s, in %(parent)s") % {
+                "organization": label,
+                "parent": organization.parent.label,
+            }
+        if organization.country:
+            label = f"{label} ({organization.country})"
+        return label
+
 
 @admin.register(Person)
 class PersonAdmin(RecordAdmin):
@@ -221,6 +256,17 @@ class PersonAdmin(RecordAdmin):
         (_("On the page"), {"fields": ["biography", "website", "portrait"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def pick_label(self, person):
+        """The name, the name in its own script, and the latest title where one is known
+        (`latest_title`, which the events app annotates)."""
+        label = person.name
+        if person.native_name and person.native_name != person.name:
+            label = f"{label} ({person.native_name})"
+        title = getattr(person, "latest_title", "")
+        if title:
+            label = f"{label} — {title}"
+        return label
 
     @admin.display(description=_("name"), ordering="family_name")
     def sort_name(self, person):

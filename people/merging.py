@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .models import FormerSlug
+from .signals import merged
 
 
 class MergeError(Exception):
@@ -38,6 +39,9 @@ def merge(kept, duplicate):
                 # A through model of its own is moved as the foreign key it has.
             else:
                 moved += _move_foreign_keys(relation, kept, duplicate)
+        # Before the delete, inside the transaction: what listens (the events app's retired
+        # addresses) is rolled back with the merge.
+        merged.send(sender=type(kept), kept=kept, duplicate=duplicate)
         duplicate.delete()
         if getattr(duplicate, "slug", ""):
             # Links to the duplicate's page now lead to the record it was merged into.

@@ -14,3 +14,11 @@ os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 # The API's rate limit is tested on its own (tests/events/test_api_throttling.py); the rest of
 # the suite, schemathesis included, asks far faster than any reader.
 os.environ.setdefault("DJANGO_API_RATE_LIMIT", "100000/minute")
+# One process per test run: the per-process cache is fine here (and fast to clear), and is
+# what most tests exercise; tests of the production default cache start their own servers.
+os.environ.setdefault("CACHE_URL", "locmemcache://")
+os.environ.setdefault("DJANGO_SINGLE_PROCESS", "true")
+# The database's part of the page generation is read once per test (tests/conftest.py), so
+# that query counts do not depend on how long a test ran; tests/events/test_cache_faults.py
+# tests the reading itself.
+os.environ.setdefault("DJANGO_PAGE_GENERATION_CHECK_SECONDS", "86400")

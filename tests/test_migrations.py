@@ -49,3 +49,33 @@ def test_migrations_roll_back_with_the_shanghai_record_loaded():
     call_command("migrate", verbosity=0)
 
     assert "events_event" in tables()
+
+
+def test_quote_offsets_migration_stores_existing_quotes_in_the_sources_wording():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("events", "0006_search_every_text_shown")])
+    old = executor.loader.project_state([("events", "0006_search_every_text_shown")]).apps
+    source = old.get_model("events", "Source").objects.create(
+        title="Report", slug="report", text="It was “one-stop”—and praised.\nThen more."
+    )
+    event = old.get_model("events", "Event").objects.create(
+        title="Webinar", slug="webinar", start_date="2021-09-09", end_date="2021-09-09"
+    )
+    event.sources.add(source)
+    citation = old.get_model("events", "Citation").objects.create(
+        event=event, fact="description", source=source, quote='"one-stop"-and\r\n praised.'
+    )
+    presentation = old.get_model("events", "Presentation").objects.create(
+        event=event, title="Talk", slug="talk", order=1, qa_quote="Then  more."
+    )
+
+    call_command("migrate", "events", verbosity=0)
+
+    from events.models import Citation, Presentation
+
+    citation = Citation.objects.get(pk=citation.pk)
+    assert citation.quote == "“one-stop”—and praised."
+    assert (citation.quote_start, citation.quote_end) == (7, 30)
+    presentation = Presentation.objects.get(pk=presentation.pk)
+    assert presentation.source_id == source.pk
+    assert presentation.qa_quote == "Then more."

@@ -125,8 +125,9 @@ def test_bulk_unpublish_withdraws_at_once(reader, editor_client):
     )
 
     assert response.status_code == 302
-    assert reader.page()[0] == 404
-    assert reader.jsonld().status_code == 404
+    # Gone, not missing: it was public (events/site/gone.py).
+    assert reader.page()[0] == 410
+    assert reader.jsonld().status_code == 410
     assert reader.popolo()["events"] == []
     assert SHANGHAI_SLUG not in reader.csv("events")
 

@@ -18,9 +18,30 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 
+
 # Arguments for patterns that no model's get_absolute_url() reaches, by URL name. A value may
 # be a callable, called with no arguments once the database is ready.
-SAMPLE_KWARGS = {}
+def first_fact():
+    """A published event with a fact that quotes its evidence, and that fact's anchor."""
+    from events.models import Citation, Event
+    from events.opendata.facts import fact_anchor
+
+    citation = Citation.objects.filter(event__in=Event.objects.published()).exclude(quote="")
+    citation = citation.select_related("event").first()
+    if citation is None:
+        return {"slug": "no-event", "anchor": "fact-date"}
+    return {"slug": citation.event.slug, "anchor": fact_anchor(citation)}
+
+
+def first_version():
+    """The first public version of a published event (every published event has one)."""
+    from events.models import Event
+
+    event = Event.objects.published().first()
+    return {"slug": event.slug if event else "no-event", "number": 1}
+
+
+SAMPLE_KWARGS = {"api:event-fact": first_fact, "events:event_version": first_version}
 
 
 @dataclass(frozen=True)
@@ -143,10 +164,8 @@ def concrete_urls():
     for name, pattern in named_patterns():
         arguments = pattern_arguments(pattern)
         if name in SAMPLE_KWARGS:
-            kwargs = {
-                key: value() if callable(value) else value
-                for key, value in SAMPLE_KWARGS[name].items()
-            }
+            sample = SAMPLE_KWARGS[name]
+            kwargs = sample() if callable(sample) else sample
         elif not arguments:
             kwargs = {}
         elif name in from_objects:

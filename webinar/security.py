@@ -118,3 +118,96 @@ def serve_media(request, path, document_root=None):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class RequestBodyLimitMiddleware:
+    """
+    Refuse a request body larger than its address can use, from its Content-Length, before
+    anything reads it: the admin's sign-in form is a few hundred bytes, public pages take no
+    body, and only the admin's own forms carry uploads. Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+    bounds the form fields it reads; this bounds what a worker reads at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        admin = "/" + settings.ADMIN_URL
+        self.limits = [
+            (admin + "login/", settings.LOGIN_MAX_BODY_BYTES),
+            (admin, settings.ADMIN_MAX_BODY_BYTES),
+        ]
+
+    def body_limit(self, path):
+        for prefix, limit in self.limits:
+            if path.startswith(prefix):
+                return limit
+        return settings.PUBLIC_MAX_BODY_BYTES
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = self.body_limit(request.path_info)
+        if length > limit:
+            return bad_request(
+                request,
+                _("The request is too large for this address (at most %(limit)s bytes).")
+                % {"limit": limit},
+                status=413,
+            )
+        return self.get_response(request)
+
+
+def method_not_allowed(request, allowed):
+    """405 in the site's design (JSON for API views), with the Allow header."""
+    if serves_json(request):
+        response = JsonResponse({"detail": [_("This address is read-only.")]}, status=405)
+    else:
+        response = HttpResponse(
+            render_to_string("405.html", request=request),
+            status=405,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+class ReadOnlyPagesMiddleware:
+    """
+    Answer a POST (or PUT, DELETE…) to a read-only page with the site's 405 page before the
+    CSRF check runs: that check would otherwise answer first with Django's plain 403, which
+    tells a reader nothing true (no token would make the page accept the form). Applies to
+    class-based views with no handler for the method; also dresses the empty 405 answers of
+    function views (require_safe) in the site's design. Placed before CsrfViewMiddleware.
+    """
+
+    SAFE = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not serves_json(request):
+            # The same response, so the headers later middleware added (CSP…) stay.
+            dressed = method_not_allowed(request, [])
+            response.content = dressed.content
+            response["Content-Type"] = dressed["Content-Type"]
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.SAFE:
+            return None
+        view_class = getattr(view_func, "view_class", None)
+        if view_class is None or getattr(view_func, "cls", None) is not None:
+            return None  # function views, and DRF (exempt from CSRF, answers 405 itself)
+        allowed = [
+            method.upper() for method in view_class.http_method_names if hasattr(view_class, method)
+        ]
+        if "GET" in allowed:
+            allowed.append("HEAD")
+        if request.method.lower() not in view_class.http_method_names or not hasattr(
+            view_class, request.method.lower()
+        ):
+            return method_not_allowed(request, sorted(set(allowed)))
+        return None

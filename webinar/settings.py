@@ -39,7 +39,8 @@ SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before it.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin with autocomplete that tells similar records apart (people/editing/picking.py).
+    "people.editing.picking.EditorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,10 +71,18 @@ MIDDLEWARE = [
     # already carries the headers they and CSP added when it was stored), while
     # SecurityMiddleware still redirects plain http first.
     "events.cache.pages.PublicPageCacheMiddleware",
+    # Request bodies larger than their address takes are refused before anything reads them.
+    "webinar.security.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, except for the language-neutral addresses (files, the API): webinar/languages.py.
     "webinar.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old addresses of unpublished, deleted or merged records: 410 or 301 instead of 404
+    # (events/site/gone.py). Inside the locale middleware, so the page is in the reader's
+    # language.
+    "events.site.gone.RetiredRecordMiddleware",
+    # A form sent to a read-only page gets the site's 405, before the CSRF check's 403.
+    "webinar.security.ReadOnlyPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,10 +123,38 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# With persistent connections, a connection the database dropped (a restart) is found out
+# before a request uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds public pages, their fragments and the generation that retires them, and
+# sessions: every process serving the site must see the same one, or an edit (or an
+# unpublish, or a sign-out) reaches one worker and the others keep the old state. Debug off
+# and no CACHE_URL: files under DJANGO_CACHE_DIR, shared by every worker on this machine
+# (several machines need CACHE_URL=redis://…). A process-local cache (locmemcache://) is
+# refused with debug off unless DJANGO_SINGLE_PROCESS=true says one process serves the site
+# (the test suite, a one-worker server). README, "Faults".
+CACHE_DIR = env.path("DJANGO_CACHE_DIR", default=BASE_DIR / "var" / "cache")
+SINGLE_PROCESS = env.bool("DJANGO_SINGLE_PROCESS", default=DEBUG)
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default="locmemcache://" if DEBUG else f"filecache://{CACHE_DIR}"
+    )
+}
+if CACHES["default"]["BACKEND"].endswith("locmem.LocMemCache") and not SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "CACHE_URL is a process-local cache (locmemcache://): with several workers an edit "
+        "would reach only one of them and the others would serve the old page. Use "
+        "CACHE_URL=redis://… (or leave it unset for a file cache shared on this machine), or "
+        "set DJANGO_SINGLE_PROCESS=true if one process serves the site."
+    )
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "webinar.cache.RedisCache"  # reuses its clients (see there)
+    # Reuses its clients, and is safe to lose (see webinar/cache.py).
+    CACHES["default"]["BACKEND"] = "webinar.cache.RedisCache"
+# How long a cache operation may wait for Redis, and how long a process then serves without
+# asking it again. Pages are rendered without the cache meanwhile (README, "Faults").
+CACHE_SOCKET_TIMEOUT_SECONDS = env.float("DJANGO_CACHE_SOCKET_TIMEOUT_SECONDS", default=0.25)
+CACHE_RETRY_SECONDS = env.float("DJANGO_CACHE_RETRY_SECONDS", default=2.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -265,6 +302,9 @@ DATA_LICENCE_NAME = env.str("DJANGO_DATA_LICENCE_NAME", default="CC BY 4.0")
 DATA_LICENCE_URL = env.str(
     "DJANGO_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
+# Citing records (README, "Citing records"): who publishes the records, as citations and
+# citation managers name the publisher (the site's owner).
+SITE_PUBLISHER = env.str("DJANGO_SITE_PUBLISHER", default="Event Records")
 FEED_ITEMS = 50
 # API rate limit per client address (DRF throttling, counted in the shared cache so that
 # every app server counts together). The API is read-only and public; whole-dataset users
@@ -305,6 +345,24 @@ BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 # Longest query string any page accepts; longer ones get 414 before a view runs.
 MAX_QUERY_STRING_LENGTH = env.int("DJANGO_MAX_QUERY_STRING_LENGTH", default=2048)
+
+# --- Faults and bounds (README, "Faults") ------------------------------------------------------
+# Request bodies, by address, refused from their Content-Length before anything reads them
+# (webinar.security.RequestBodyLimitMiddleware): the sign-in form, public pages (the language
+# switcher's form is the only one), and the admin's forms with uploads (materials are at
+# most 25 MB, events.materials).
+LOGIN_MAX_BODY_BYTES = env.int("DJANGO_LOGIN_MAX_BODY_BYTES", default=16 * 1024)
+PUBLIC_MAX_BODY_BYTES = env.int("DJANGO_PUBLIC_MAX_BODY_BYTES", default=16 * 1024)
+ADMIN_MAX_BODY_BYTES = env.int("DJANGO_ADMIN_MAX_BODY_BYTES", default=26 * 1024 * 1024)
+# Form fields (not files) Django reads into memory, and how many; files above the memory
+# size go to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=5000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
+# Seconds a reader is asked to wait (Retry-After) while the database does not answer.
+DATABASE_RETRY_AFTER_SECONDS = env.int("DJANGO_DATABASE_RETRY_AFTER_SECONDS", default=10)
+# Load balancers probe over plain http by address: the health endpoints are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # --- Production serving: static files, sessions, shared cache, uploaded media ----------------
 # Kept together so that `make serve`, deploy/ and bench/ have one place to read.
 
@@ -345,11 +403,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
 
-# Sessions live in the database, read through the cache: any app server can answer any
-# request, and a cache flush logs nobody out.
-SESSION_ENGINE = env.str(
-    "DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db"
-)
+# Sessions live in the database only: any app server can answer any request, a cache flush
+# logs nobody out, and a sign-out made while the cache is away cannot be undone by the
+# cache's old copy of the session when it returns (as it could with cached_db). Only editors
+# have sessions; one query per admin request is cheap next to the admin's own.
+SESSION_ENGINE = env.str("DJANGO_SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 # --- Languages: English and Simplified Chinese (README, "Languages") -------------------------
 # The reader's choice from the switcher is kept for a year in the language cookie; without it,
@@ -366,6 +424,10 @@ FORMAT_MODULE_PATH = ["webinar.formats"]
 # with the per-process default (local memory) a change would reach only one worker.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
+# The generation lives in the database (events/cache/generation.py); a process subscribed to
+# Redis's announcements reads it again at most this often (otherwise on every request), so
+# a lost announcement delays a change by no more than this.
+PAGE_GENERATION_CHECK_SECONDS = env.float("DJANGO_PAGE_GENERATION_CHECK_SECONDS", default=1.0)
 # With Redis, each process also keeps this many recently read pages in memory, checked against
 # a generation that Redis publishes to every process, so a repeat hit needs no round trip.
 PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)

@@ -12,19 +12,32 @@ from events.opendata.urls import api_patterns, data_patterns
 from events.site.sitemaps import sitemaps
 from events.site.urls import people_patterns
 from events.site.views import FaviconView
+from webinar import outages
+
+
+def read_only(view):
+    return csrf_exempt(require_safe(view))
+
+
+# A database that does not answer gets a 503 with Retry-After, not the generic 500 page.
+handler500 = "webinar.outages.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # For load balancers (README, "Faults"): never cached, never redirected to https.
+    path("health/live/", outages.liveness, name="health_live"),
+    path("health/ready/", outages.readiness, name="health_ready"),
     path("", include(data_patterns)),
     path("", include(api_patterns)),
-    # Public site: crawlers and browsers. Read-only, like every public page: other methods 405.
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    # Public site: crawlers and browsers. Read-only, like every public page: other methods 405
+    # (csrf_exempt so that the CSRF check does not answer 403 first; they never accept a form).
+    path("sitemap.xml", read_only(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",
-        require_safe(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+        read_only(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
-    path("favicon.ico", require_safe(FaviconView.as_view()), name="favicon"),
+    path("favicon.ico", read_only(FaviconView.as_view()), name="favicon"),
 ]
 
 # --- Languages (README, "Languages") ---------------------------------------------------------

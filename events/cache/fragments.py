@@ -13,7 +13,8 @@ A version is a random value in the shared cache; changing one means deleting it 
 reader makes a new one). It is deleted when the change is saved and again when its
 transaction commits, so a page rendered from the old rows in between is never kept
 under the new version. A bulk write (a fixture load, an import, a restore) retires every
-event's fragments at once by replacing the epoch that every version key carries.
+event's fragments at once by replacing the fragment generation that every key carries
+(generation.py), and so does a retirement the cache could not take because it was away.
 """
 
 from django.conf import settings
@@ -32,14 +33,18 @@ from events.models import (
 )
 from people.models import Organization, Person
 
-from .generation import cache, shared_token
+from .generation import (
+    cache,
+    cache_is_away,
+    durable,
+    fragments_generation,
+    new_fragments_generation,
+    shared_token,
+)
 
 # Records that belong to one event (directly), and with key points those a save may move.
 EVENT_PARTS = (Role, Presentation, EventOrganization, Citation)
 MOVABLE = (*EVENT_PARTS, KeyPoint)
-
-
-EPOCH_KEY = "event-content:epoch"
 
 
 def version_key(event_pk):
@@ -47,8 +52,7 @@ def version_key(event_pk):
 
 
 def content_version(event_pk):
-    epoch = shared_token(EPOCH_KEY)[0]
-    return f"{epoch}.{shared_token(version_key(event_pk))[0]}"
+    return f"{fragments_generation()}.{shared_token(version_key(event_pk))[0]}"
 
 
 def fragments_key(event, language):
@@ -59,13 +63,20 @@ def retire(event_pks):
     """Retire these events' versions now and again when the transaction commits."""
     keys = [version_key(pk) for pk in set(event_pks) if pk is not None]
     if keys:
-        cache().delete_many(keys)
-        transaction.on_commit(lambda: cache().delete_many(keys))
+        delete_versions(keys)
+        transaction.on_commit(lambda: delete_versions(keys))
+
+
+def delete_versions(keys):
+    cache().delete_many(keys)
+    if cache_is_away():
+        # The versions the cache still holds would come back with it: retire every one.
+        durable.replace(fragments=True)
 
 
 def retire_all():
     """Retire every event's fragments (a bulk write may have changed any of them)."""
-    cache().delete(EPOCH_KEY)
+    new_fragments_generation()
 
 
 def events_showing(instance):

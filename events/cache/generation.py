@@ -1,9 +1,21 @@
 """
-The generation: one random value in the shared cache that every cached page and ETag is keyed
-on. Replacing it retires every page at once, in every worker and app server. With Redis a
-thread per process keeps a copy current through publish/subscribe, so a cached page can be
-checked without a round trip. Also `remember()`: data many pages share (filter options, home
-counts), kept per generation.
+The generation: one value that every cached page, ETag and shared datum is keyed on, so that
+replacing it retires every page at once, in every worker and app server; and the fragment
+generation that every event fragment is keyed on. `remember()`: data many pages share
+(filter options, home counts), kept per generation.
+
+Each is made of three parts, so that nothing the cache remembers or forgets on its own can
+bring a retired page back:
+
+- a random value kept in the shared cache, replaced by every record change: the fast path
+  (with Redis, a thread per process keeps a copy current through publish/subscribe, so a
+  cached page can be checked without a round trip);
+- the cache server's run id, new at every restart: pages and fragments brought back from
+  an older snapshot are keyed on the old one and never read again;
+- a value in the database (events.models.CacheGeneration), replaced when a change could not
+  reach the cache (it was away): the change and the new value commit together, and every
+  process reads the database's value at most PAGE_GENERATION_CHECK_SECONDS apart, so copies
+  kept by a cache that missed the change are never read again once it answers.
 """
 
 import logging
@@ -14,9 +26,11 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError, transaction
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
+EPOCH_KEY = "event-content:epoch"
 logger = logging.getLogger(__name__)
 
 
@@ -24,10 +38,22 @@ def cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+def cache_is_away():
+    """True while the cache is not answering (webinar.cache.RedisCache then does not ask it
+    for a moment): its reads miss and its writes are dropped."""
+    is_away = getattr(cache(), "is_away", None)
+    return bool(is_away and is_away())
+
+
 def generation():
-    """The current generation: this process's copy when the cache keeps it current (Redis
-    publish/subscribe), else read from the cache."""
-    return watcher.current() or stored_generation()
+    """The value pages, ETags and remembered data are keyed on."""
+    value = watcher.current() or stored_generation()
+    return f"{value}.{durable.pages()}"
+
+
+def fragments_generation():
+    """The value every event fragment is keyed on (with the event's own version)."""
+    return f"{shared_token(EPOCH_KEY)[0]}.{durable.fragments()}"
 
 
 def stored_generation():
@@ -54,14 +80,84 @@ def shared_token(key):
 def new_generation():
     value = uuid.uuid4().hex
     cache().set(GENERATION_KEY, value, timeout=None)
+    if cache_is_away():
+        durable.replace(pages=True)
+        return
     announce(value)
     # This process need not wait for its own message: its next page is already fresh.
     watcher.adopt(value)
 
 
+def new_fragments_generation():
+    cache().delete(EPOCH_KEY)
+    if cache_is_away():
+        durable.replace(fragments=True)
+
+
 def announce(value):
     if hasattr(cache(), "publish"):
         cache().publish(GENERATION_KEY, value)
+
+
+class DurableGeneration:
+    """This process's copy of the database's values (events.models.CacheGeneration) and of
+    the cache server's run id, read again at most every PAGE_GENERATION_CHECK_SECONDS."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.values = None  # (pages, fragments, server id)
+        self.checked = float("-inf")
+        self.database_away = False
+
+    def pages(self):
+        return self.current()[0]
+
+    def fragments(self):
+        return self.current()[1]
+
+    def current(self):
+        if (
+            self.values is None
+            or time.monotonic() - self.checked >= settings.PAGE_GENERATION_CHECK_SECONDS
+        ):
+            self.refresh()
+        return self.values or ("-", "-", "-")
+
+    def refresh(self):
+        from events.models import CacheGeneration
+
+        server_id = getattr(cache(), "server_id", None)
+        server = (server_id() if server_id else "") or "away"
+        try:
+            pages, fragments = CacheGeneration.current()
+        except DatabaseError:
+            # Cached pages keep answering with the values last read.
+            if not self.database_away:
+                logger.error("Page cache: the database is not answering; using the last values")
+            self.database_away = True
+            pages, fragments = (self.values or ("-", "-"))[:2]
+        else:
+            if self.database_away:
+                logger.warning("Page cache: the database answers again")
+            self.database_away = False
+        with self.lock:
+            self.values = (f"{pages}.{server}", f"{fragments}.{server}", server)
+            self.checked = time.monotonic()
+
+    def replace(self, *, pages=False, fragments=False):
+        """The cache missed a change: new values in the database, in the change's own
+        transaction, which every process reads within PAGE_GENERATION_CHECK_SECONDS."""
+        from events.models import CacheGeneration
+
+        CacheGeneration.replace(pages=pages, fragments=fragments)
+        self.checked = float("-inf")
+        transaction.on_commit(self.expire)
+
+    def expire(self):
+        self.checked = float("-inf")
+
+
+durable = DurableGeneration()
 
 
 class GenerationWatcher:
@@ -95,19 +191,26 @@ class GenerationWatcher:
                 ).start()
 
     def listen(self, token):
+        failing = False
         while self.token is token:
             try:
                 subscription = cache().subscribe(GENERATION_KEY)
                 # Read after subscribing: a change made in between arrives as a message.
                 self.set(token, stored_generation())
+                if failing:
+                    logger.warning("Page cache: generation subscription back")
+                failing = False
                 while self.token is token:
                     message = subscription.get_message(ignore_subscribe_messages=True, timeout=1)
                     if message and message["type"] == "message":
                         self.set(token, message["data"].decode())
                 subscription.close()
-            except Exception:
-                logger.warning("Page cache: generation subscription lost", exc_info=True)
+            except Exception as error:
                 self.set(token, None)
+                # Logged once per outage; the cache backend logs the outage itself too.
+                if not failing:
+                    logger.warning("Page cache: generation subscription lost (%s)", error)
+                failing = True
                 time.sleep(1)
 
     def adopt(self, value):
@@ -134,7 +237,7 @@ def remember(name, compute):
     After a record change every worker asking at once would each rebuild the value (the
     home page's counts are a scan of every published record): the first takes a lock in the
     cache and rebuilds, the others wait for its value up to PUBLIC_DATA_WAIT_SECONDS, then
-    rebuild it themselves rather than fail.
+    rebuild it themselves rather than fail. While the cache is away nobody waits.
     """
     seconds = settings.PUBLIC_DATA_CACHE_SECONDS
     if not seconds:
@@ -146,7 +249,7 @@ def remember(name, compute):
     lock = f"{key}:rebuilding"
     if not cache().add(lock, True, timeout=settings.PUBLIC_DATA_WAIT_SECONDS):
         deadline = time.monotonic() + settings.PUBLIC_DATA_WAIT_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not cache_is_away():
             time.sleep(0.05)
             value = cache().get(key)
             if value is not None:

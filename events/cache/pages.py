@@ -14,7 +14,8 @@ added (CSP, nosniff, frame options, Content-Language) and answers a repeat reque
 sessions, authentication, locale, CSRF or URL resolution run. With Redis, a thread per
 process keeps the generation current (publish/subscribe) and recently read pages are kept in
 memory, so a repeat hit needs no round trip; otherwise one (the generation and the page in
-one get_many). Only requests that carry no session cookie read
+one get_many). While the cache is away (webinar.cache.RedisCache), pages are rendered without
+it. Only requests that carry no session cookie read
 the cache, and only anonymous answers that set no cookie are stored, so a logged-in editor's
 preview of a draft can never enter it and editors never see a cached page. Keys carry the
 host, the language prefix of the address and the full path with its query string.
@@ -33,7 +34,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition
 
-from .generation import GENERATION_KEY, cache, generation, stored_generation, watcher
+from .generation import GENERATION_KEY, cache, durable, generation, stored_generation, watcher
 
 
 def is_anonymous_read(request):
@@ -132,8 +133,9 @@ class PublicPageCacheMiddleware:
         if language is None:
             return self.get_response(request)
         key = page_key(request, language)
-        current = watcher.current()
-        if current is not None:
+        value = watcher.current()
+        if value is not None:
+            current = f"{value}.{durable.pages()}"
             stored = local_pages.get(key, current)
             if stored is None:
                 stored = cache().get(key)
@@ -141,7 +143,7 @@ class PublicPageCacheMiddleware:
                     local_pages.put(key, stored)
         else:
             found = cache().get_many([GENERATION_KEY, key])
-            current = found.get(GENERATION_KEY) or stored_generation()
+            current = f"{found.get(GENERATION_KEY) or stored_generation()}.{durable.pages()}"
             stored = found.get(key)
         if stored is not None and stored[0] == current:
             return self.stored_response(request, stored)
@@ -150,7 +152,7 @@ class PublicPageCacheMiddleware:
         if request.method == "GET" and self.storable(request, response):
             stored = (current, response.status_code, tuple(response.items()), response.content)
             cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
-            if watcher.current() == current:
+            if watcher.current() is not None and generation() == current:
                 local_pages.put(key, stored)
         return response
 

@@ -34,6 +34,9 @@ def is_record_model(model):
     meta = model._meta
     if meta.app_label not in RECORD_APPS:
         return False
+    # Models of a migration's state (module "__fake__") may predate the generation table.
+    if model.__module__ == "__fake__" or getattr(model, "is_cache_state", False):
+        return False
     # simple_history's tables record changes; the record's own save already counted.
     return not meta.object_name.startswith("Historical")
 

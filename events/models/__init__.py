@@ -5,12 +5,22 @@ source behind each fact. One module per family of models; every model is importa
 
 from events.time_zones import validate_time_zone  # named by the first migrations
 
+from .cache import CacheGeneration
 from .event import Event, EventOrganization, EventQuerySet
-from .evidence import Citation, Cited, Source, cited_constraint
+from .evidence import (
+    Citation,
+    Cited,
+    Source,
+    anchor_quotes_before_save,
+    cited_constraint,
+    cited_models,
+)
 from .programme import KeyPoint, Presentation, Role
+from .retired import RetiredRecord
 from .topics import Topic
 
 __all__ = [
+    "CacheGeneration",
     "Citation",
     "Cited",
     "Event",
@@ -18,9 +28,12 @@ __all__ = [
     "EventQuerySet",
     "KeyPoint",
     "Presentation",
+    "RetiredRecord",
     "Role",
     "Source",
     "Topic",
+    "anchor_quotes_before_save",
     "cited_constraint",
+    "cited_models",
     "validate_time_zone",
 ]

@@ -11,6 +11,8 @@ from people.choices import ChoiceLabels
 from people.models import SlugQuerySet
 from people.slugs import SluggedRecord
 
+from .. import quotes
+
 
 def validate_language_tag(value):
     """A well-formed BCP 47 tag of the common shape: language, then script, region and
@@ -72,11 +74,69 @@ class Source(SluggedRecord, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The passages quoted from this source may have moved with an edit of its text.
+        for fact, field in self.quoting_facts():
+            _field, start_field, end_field = next(f for f in fact.quote_fields if f[0] == field)
+            before = (getattr(fact, start_field), getattr(fact, end_field))
+            fact.source = self
+            fact.anchor_quote(field)
+            after = (getattr(fact, start_field), getattr(fact, end_field))
+            if after != before:
+                type(fact)._base_manager.filter(pk=fact.pk).update(
+                    **{start_field: after[0], end_field: after[1]}
+                )
+
     def natural_key(self):
         return (self.slug,)
 
     def slug_text(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        broken = [fact for fact, _field in self.quoting_facts() if fact.quote_broken_by(self.text)]
+        if broken:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "This text no longer holds the passages quoted for: %(facts)s. "
+                        "Keep those passages in the text, or change the quotes first."
+                    )
+                    % {"facts": "; ".join(fact.cited_label() for fact in broken)}
+                }
+            )
+
+    def quoting_facts(self):
+        """(fact, quote field) for every stored passage quoted from this source."""
+        if self.pk is None:
+            return []
+        found = []
+        for model in cited_models():
+            for field, _start, _end in model.quote_fields:
+                rows = model._base_manager.filter(source=self).exclude(**{field: ""})
+                found.extend((row, field) for row in rows)
+        return found
+
+
+def cited_models():
+    """Every concrete model that quotes a source."""
+    from django.apps import apps
+
+    return [
+        model for model in apps.get_app_config("events").get_models() if issubclass(model, Cited)
+    ]
+
+
+def anchor_quotes_before_save(sender, instance, raw=False, **kwargs):
+    """Every write path, raw fixture loads included, stores quotes in the source's wording."""
+    try:
+        instance.anchor_quotes()
+    except Source.DoesNotExist:
+        # A raw load may bring a fact before its source; the database checks the key.
+        if not raw:
+            raise
 
 
 class Cited(ChoiceLabels, models.Model):
@@ -95,23 +155,65 @@ class Cited(ChoiceLabels, models.Model):
         blank=True,
         help_text=_("The words of the source that state this fact, copied exactly."),
     )
+    quote_start = models.PositiveIntegerField(
+        _("passage starts at"), null=True, blank=True, editable=False
+    )
+    quote_end = models.PositiveIntegerField(
+        _("passage ends at"), null=True, blank=True, editable=False
+    )
+
+    # Each quoted passage of the model, with the fields keeping its offsets in the source.
+    quote_fields = [("quote", "quote_start", "quote_end")]
 
     class Meta:
         abstract = True
 
     def clean(self):
         super().clean()
-        if self.quote and not self.source_id:
-            raise ValidationError({"source": _("Name the source that the passage is quoted from.")})
-        if (
-            self.quote
-            and self.source_id
-            and self.source.text
-            and " ".join(self.quote.split()) not in " ".join(self.source.text.split())
-        ):
-            raise ValidationError(
-                {"quote": _("This passage does not appear in the text of the source.")}
-            )
+        errors = {}
+        for field, _start, _end in self.quote_fields:
+            if getattr(self, field).strip() and not self.source_id:
+                errors.setdefault("source", _("Name the source that the passage is quoted from."))
+            elif not self.anchor_quote(field):
+                errors[field] = quotes.mismatch_message(getattr(self, field), self.source.text)
+        if errors:
+            raise ValidationError(errors)
+
+    def anchor_quote(self, field):
+        """Store the quote in the source's own wording, with its offsets in the source's
+        text; False if the source's text does not hold it. A quote of a source whose text is
+        not recorded is kept as given, without offsets."""
+        _field, start_field, end_field = next(f for f in self.quote_fields if f[0] == field)
+        quote = getattr(self, field)
+        if not quote.strip() or not self.source_id or not self.source.text:
+            setattr(self, field, quote.strip())
+            setattr(self, start_field, None)
+            setattr(self, end_field, None)
+            return True
+        passage = quotes.locate(quote, self.source.text, near=getattr(self, start_field))
+        if passage is None:
+            setattr(self, start_field, None)
+            setattr(self, end_field, None)
+            return False
+        setattr(self, field, passage.text)
+        setattr(self, start_field, passage.start)
+        setattr(self, end_field, passage.end)
+        return True
+
+    def quote_broken_by(self, text):
+        """True if a source text of `text` would no longer hold one of these quotes."""
+        return any(
+            getattr(self, field) and quotes.locate(getattr(self, field), text) is None
+            for field, _start, _end in self.quote_fields
+        )
+
+    def cited_label(self):
+        return f"{self._meta.verbose_name} “{self}”"
+
+    def anchor_quotes(self):
+        """Anchor every quote that the source holds (saves, raw fixture loads included)."""
+        for field, _start, _end in self.quote_fields:
+            self.anchor_quote(field)
 
 
 def cited_constraint(model_name):

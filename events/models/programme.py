@@ -198,11 +198,22 @@ class Presentation(SluggedRecord, Cited):
         blank=True,
         help_text=_("The words of the source that say questions were answered."),
     )
+    qa_quote_start = models.PositiveIntegerField(
+        _("passage on the questions starts at"), null=True, blank=True, editable=False
+    )
+    qa_quote_end = models.PositiveIntegerField(
+        _("passage on the questions ends at"), null=True, blank=True, editable=False
+    )
     material_file = models.FileField(_("material (file)"), upload_to="materials/", blank=True)
     material_url = models.URLField(_("material (video or page)"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = PresentationQuerySet.as_manager()
+
+    quote_fields = [
+        *Cited.quote_fields,
+        ("qa_quote", "qa_quote_start", "qa_quote_end"),
+    ]
 
     class Meta:
         ordering = ["event", "order"]
@@ -232,6 +243,11 @@ class Presentation(SluggedRecord, Cited):
                 violation_error_message=_("Give the language of the original title."),
             ),
             cited_constraint("presentation"),
+            models.CheckConstraint(
+                condition=Q(qa_quote="") | Q(source__isnull=False),
+                name="presentation_qa_quote_has_source",
+                violation_error_message=_("A quoted passage needs its source."),
+            ),
         ]
 
     def __str__(self):

@@ -63,3 +63,15 @@ def exported():
         "topics",
         "sources",
     ]
+
+
+def cited(through=""):
+    """What a citation of an event reads beyond its row: the chair and the organizers
+    (events/opendata/citation.py). `through="event__"` reaches them from a presentation."""
+    return [
+        Prefetch(f"{through}roles", queryset=Role.objects.select_related("person")),
+        Prefetch(
+            f"{through}participations",
+            queryset=EventOrganization.objects.select_related("organization"),
+        ),
+    ]

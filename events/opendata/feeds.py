@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import formats
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -20,16 +21,41 @@ class LatestEventsFeed(Feed):
         return reverse("events:list")
 
     def items(self):
-        return Event.objects.published().order_by("-published_at", "-pk")[: settings.FEED_ITEMS]
+        events = list(
+            Event.objects.published().order_by("-published_at", "-pk")[: settings.FEED_ITEMS]
+        )
+        # Corrections are announced in their record's entry (one query for the whole feed);
+        # the entry's updated date moves with them, so feed readers show it again.
+        corrections = {}
+        for event_id, date, note in (
+            Event.history.filter(id__in=[event.pk for event in events], is_correction=True)
+            .order_by("history_date")
+            .values_list("id", "history_date", "public_note")
+        ):
+            corrections[event_id] = (date, note)
+        for event in events:
+            event.correction = corrections.get(event.pk)
+        return events
 
     def item_title(self, item):
+        if item.correction:
+            return _("Corrected: %(title)s") % {"title": item.title}
         return item.title
 
     def item_description(self, item):
-        return common.description_with_count(item, separator=" ")
+        text = common.description_with_count(item, separator=" ")
+        if item.correction:
+            date, note = item.correction
+            announcement = _("Correction of %(day)s.") % {
+                "day": formats.date_format(date, "DATE_FORMAT")
+            }
+            return " ".join(part for part in [announcement, note, text] if part)
+        return text
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
+        if item.correction:
+            return max(item.updated_at, item.correction[0])
         return item.updated_at

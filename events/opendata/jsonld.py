@@ -183,6 +183,8 @@ def event_jsonld(event):
             descriptions.append("announced: the source says they will take part")
         if descriptions:
             performer["description"] = "; ".join(descriptions)
+        if role.source_id:
+            performer["subjectOf"] = source_node(role.source)
         performers.append(performer)
     if performers:
         node["performer"] = performers
@@ -247,6 +249,8 @@ def person_jsonld(person, roles):
             "description": f"Title held at the time of {role.event.title}",
             "affiliation": organization_node(role.organization),
         }
+        if role.source_id:
+            affiliation["subjectOf"] = source_node(role.source)
         affiliations.append(affiliation)
     if affiliations:
         node["affiliation"] = affiliations

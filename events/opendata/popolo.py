@@ -11,11 +11,15 @@ def popolo_date(event, time=None):
     return schema_date(event, event.start_date, time)
 
 
-def popolo_sources(event):
-    """Popolo links need a URL. A source without its own address points to the record's
+def popolo_sources(event, fact=None):
+    """The sources of `fact` (a role, a presentation: the one source its quote comes from),
+    else of the whole event.
+
+    Popolo links need a URL. A source without its own address points to the record's
     page, which reproduces its text; the note says so instead of inventing an address."""
     links = []
-    for source in event.sources.all():
+    sources = [fact.source] if fact is not None and fact.source_id else event.sources.all()
+    for source in sources:
         if source.url:
             links.append({"url": source.url, "note": source.title})
         else:
@@ -101,7 +105,7 @@ def popolo_presentation_event(event, presentation):
         "classification": presentation.kind,
         "start_date": popolo_date(event, start),
         "parent_id": f"event/{event.slug}",
-        "sources": popolo_sources(event),
+        "sources": popolo_sources(event, presentation),
     }
 
 
@@ -120,7 +124,7 @@ def popolo_membership(role):
         "organization_id": f"organization/{role.organization.slug}",
         "start_date": event.start_date.isoformat(),
         "end_date": event.end_date.isoformat(),
-        "sources": popolo_sources(event),
+        "sources": popolo_sources(event, role),
     }
 
 
@@ -135,7 +139,7 @@ def popolo_speech(event, presentation, speaker, position):
         "date": popolo_date(event, presentation.start_time if event.has_time else None),
         "position": position,
         "event_id": f"event/{event.slug}/{presentation.slug}",
-        "sources": popolo_sources(event),
+        "sources": popolo_sources(event, presentation),
     }
 
 

@@ -2,11 +2,12 @@
 in every language, so unprefixed."""
 
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import api
+from . import api, facts
 from . import views as data_views
 from .feeds import LatestEventsFeed
 
@@ -24,8 +25,9 @@ data_patterns = (
             name="organizations_csv",
         ),
         path("data/roles.csv", data_views.CsvView.as_view(table="roles"), name="roles_csv"),
-        # A feed is read-only: other methods get 405 like every other public page.
-        path("data/events.atom", require_safe(LatestEventsFeed()), name="feed"),
+        # A feed is read-only: other methods get 405 like every other public page (no CSRF
+        # check, which would answer 403 first).
+        path("data/events.atom", csrf_exempt(require_safe(LatestEventsFeed())), name="feed"),
         path("events/<slug:slug>.ics", data_views.EventCalendarView.as_view(), name="event_ics"),
         path(
             "events/<slug:slug>.jsonld",
@@ -54,6 +56,16 @@ api_patterns = (
             "api/presentations/<slug:event_slug>/<slug:slug>/",
             api.PresentationViewSet.as_view({"get": "retrieve"}),
             name="presentation-detail",
+        ),
+        path(
+            "api/events/<slug:slug>/facts/",
+            facts.EventFactListView.as_view(),
+            name="event-facts",
+        ),
+        path(
+            "api/events/<slug:slug>/facts/<slug:anchor>/",
+            facts.EventFactView.as_view(),
+            name="event-fact",
         ),
         path("api/", include(api_router.urls)),
     ],

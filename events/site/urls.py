@@ -3,8 +3,9 @@
 from django.urls import path
 
 from events.opendata import views as data_views
+from events.opendata.citing import FORMATS, CitationDownloadView
 
-from . import people, views
+from . import people, versions, views
 
 app_name = "events"
 
@@ -12,6 +13,17 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("events/", views.EventListView.as_view(), name="list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
+    # Before the presentation pattern, which "versions" would otherwise match as a slug.
+    path(
+        "events/<slug:slug>/versions/",
+        versions.EventChangesView.as_view(),
+        name="event_changes",
+    ),
+    path(
+        "events/<slug:slug>/versions/<int:number>/",
+        versions.EventVersionView.as_view(),
+        name="event_version",
+    ),
     path(
         "events/<slug:event_slug>/<slug:slug>/",
         views.PresentationDetailView.as_view(),
@@ -21,6 +33,21 @@ urlpatterns = [
     # so they stay in the unprefixed `data:` namespace below.
     path("data/", data_views.DataView.as_view(), name="data"),
 ]
+
+# Citations of a record, in the language of the page they cite (README, "Citing records").
+for _format, (_media_type, _extension) in FORMATS.items():
+    urlpatterns += [
+        path(
+            f"events/<slug:slug>/cite.{_extension}",
+            CitationDownloadView.as_view(format=_format),
+            name=f"event_cite_{_format}",
+        ),
+        path(
+            f"events/<slug:event_slug>/<slug:slug>/cite.{_extension}",
+            CitationDownloadView.as_view(format=_format),
+            name=f"presentation_cite_{_format}",
+        ),
+    ]
 
 # People and organizations are defined by the people app, but their public pages show what
 # they did at events, so the views live here (site/people.py); the URL names keep the

@@ -5,6 +5,7 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
@@ -12,7 +13,9 @@ from events.cache import fragments
 from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
 from events.models import Event, Presentation, shapes
+from events.opendata import citation, citing
 from events.opendata.jsonld import event_script
+from events.site import versions
 from people.slugs import former_slug_target
 
 from .forms import EventFilterForm
@@ -91,7 +94,7 @@ class EventListView(PublicPageMixin, ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class EventDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
+class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
@@ -104,7 +107,8 @@ class EventDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
         if not fragments.uses_fragments(event):
             context.update(self.render_fragments(event))
             return context
-        key = fragments.fragments_key(event, get_language())
+        # By day too: the Cite section's "accessed" is the reader's today.
+        key = f"{fragments.fragments_key(event, get_language())}:{timezone.localdate()}"
         parts = cache().get(key)
         if parts is None:
             parts = self.render_fragments(event)
@@ -129,29 +133,61 @@ class EventDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
             "named_count": len({role.person_id for role in roles} | speakers),
             "hosts": event.organizing_participations(),
             "partners": event.other_participations(),
+            "cite": self.cite(event),
+            "changes": versions.change_summary(event) if event.is_published else None,
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),
             "structured_data": event_script(event),
+            "cite": body_context["cite"],
         }
 
+    @staticmethod
+    def cite(event):
+        if not event.is_published:
+            return None
+        return citation.cite_context(
+            citation.event_item(event), get_language(), citing.download_urls(event)
+        )
 
-class PresentationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
+    def signposted(self):
+        return self.object, None
+
+
+class PresentationDetailView(
+    citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlugs, DetailView
+):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
 
-    def get_queryset(self):
+    def get_object(self, queryset=None):
         events = Event.objects.visible_to(self.request.user)
-        return (
+        return get_object_or_404(
             Presentation.objects.filter(event__in=events)
             .select_related("event", "source")
-            .prefetch_related("speakers", "key_points__source")
+            .prefetch_related(
+                "speakers",
+                "key_points__source",
+                # The chair and organizers the citation names.
+                *shapes.cited(through="event__"),
+            ),
+            event__slug=self.kwargs["event_slug"],
+            slug=self.kwargs["slug"],
         )
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            self.get_queryset(), event__slug=self.kwargs["event_slug"], slug=self.kwargs["slug"]
-        )
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        presentation, event = self.object, self.object.event
+        if event.is_published:
+            context["cite"] = citation.cite_context(
+                citation.presentation_item(presentation, event),
+                get_language(),
+                citing.download_urls(event, presentation),
+            )
+        return context
+
+    def signposted(self):
+        return self.object.event, self.object
 
     def record_by_former_slug(self):
         """The presentation by its event's slug or a former one, then by its own slug or a
@@ -162,7 +198,8 @@ class PresentationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
             event_id = former_slug_target(Event, event_slug)
         if event_id is None:
             return None
-        presentations = self.get_queryset().filter(event_id=event_id)
+        events = Event.objects.visible_to(self.request.user)
+        presentations = Presentation.objects.filter(event__in=events, event_id=event_id)
         pk = former_slug_target(Presentation, slug, scope=event_id)
         if pk is not None:
             return presentations.filter(pk=pk).first()

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
-def register_history(models, app):
-    """Give each model a history table, from an AppConfig.ready().
+def register_history(models, app, bases=None):
+    """Give each model a history table, from an AppConfig.ready(). `bases` maps a model to
+    the abstract models its history rows also inherit (for columns of their own).
 
     Registered there rather than with HistoricalRecords() on the model so that the history
     tables copy the translation columns (title_en, title_zh_hans…), which modeltranslation
@@ -23,8 +24,13 @@ def register_history(models, app):
     """
     import simple_history
 
+    bases = bases or {}
     for model in models:
-        simple_history.register(model, app=app)
+        if model in bases:
+            # Extra columns on this model's history rows (an abstract model of fields).
+            simple_history.register(model, app=app, bases=bases[model])
+        else:
+            simple_history.register(model, app=app)
     for model in apps.get_models(include_auto_created=True):
         model._meta._expire_cache()
 

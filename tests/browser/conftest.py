@@ -96,6 +96,8 @@ def site(transactional_db, live_server):
             "organizations": f"{root}/organizations/",
             "data": f"{root}/data/",
             "not-found": f"{root}/no-such-page/",
+            "event-changes": f"{event}versions/",
+            "event-version": f"{event}versions/1/",
         }.items():
             pages[key.format(name)] = url
     pages["root"] = f"{base}/"

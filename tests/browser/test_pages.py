@@ -18,6 +18,8 @@ PAGE_TYPES = [
     "organizations",
     "data",
     "not-found",
+    "event-changes",
+    "event-version",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -172,3 +174,29 @@ def test_chinese_page_renders_and_fits_a_phone(site, open_page, screenshot_dir, 
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page_type} scrolls sideways at {width}px ({scroll_width}px)"
     page.screenshot(path=screenshot_dir / f"zh-hans-{page_type}-{width}.png", full_page=True)
+
+
+def test_link_to_a_fact_opens_its_evidence_and_copies_its_address(browser, site):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site["event"] + "#fact-participants")
+    evidence = page.locator("#fact-participants")
+
+    assert evidence.evaluate("element => element.open")
+    evidence.locator("a.fact-link").click()
+
+    assert page.evaluate("navigator.clipboard.readText()") == site["event"] + "#fact-participants"
+    assert "Link copied" in evidence.locator(".fact-link__status").inner_text()
+    context.close()
+
+
+def test_link_to_a_fact_works_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site["event"])
+    page.locator('.glance .facts__row:has(dt:text-is("Participants")) summary').click()
+
+    page.locator("#fact-participants a.fact-link").click()
+
+    assert page.url == site["event"] + "#fact-participants"
+    context.close()

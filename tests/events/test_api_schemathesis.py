@@ -71,6 +71,8 @@ def test_api_answers_every_generated_request_as_its_openapi_document_says(shangh
     assert {operation.label for operation in operations} == {
         "GET /api/events/",
         "GET /api/events/{slug}/",
+        "GET /api/events/{slug}/facts/",
+        "GET /api/events/{slug}/facts/{anchor}/",
         "GET /api/people/",
         "GET /api/people/{slug}/",
         "GET /api/organizations/",

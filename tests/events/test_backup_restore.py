@@ -1,3 +1,10 @@
+import gzip
+import hashlib
+import io
+import json
+import random
+import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -107,19 +114,28 @@ def test_restore_rejects_file_that_is_not_a_backup(storage, tmp_path, db):
         call_command("restore_records", str(bogus), verbosity=0)
 
 
-def test_restore_refuses_archive_that_escapes_the_media_folder(storage, tmp_path, db):
-    import io
-
-    evil = tmp_path / "evil.tar.gz"
-    with tarfile.open(evil, "w:gz") as tar:
-        for name, content in [
-            ("manifest.json", b"{}"),
-            ("data.json", b"[]"),
-            ("../outside.txt", b"x"),
-        ]:
+def write_archive(path, members, manifest=None):
+    """A .tar.gz shaped like backup_records' output: the manifest first, listing (unless
+    given) the SHA-256 and size of every other member."""
+    if manifest is None:
+        manifest = {
+            "format": 2,
+            "migrations": {},
+            "files": {
+                name: {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+                for name, content in members
+            },
+        }
+    with tarfile.open(path, "w:gz") as tar:
+        for name, content in [("manifest.json", json.dumps(manifest).encode()), *members]:
             info = tarfile.TarInfo(name)
             info.size = len(content)
             tar.addfile(info, io.BytesIO(content))
+    return path
+
+
+def test_restore_refuses_archive_that_escapes_the_media_folder(storage, tmp_path, db):
+    evil = write_archive(tmp_path / "evil.tar.gz", [("data.json", b"[]"), ("../outside.txt", b"x")])
 
     with pytest.raises(CommandError, match="not a readable"):
         call_command("restore_records", str(evil), verbosity=0)
@@ -128,16 +144,159 @@ def test_restore_refuses_archive_that_escapes_the_media_folder(storage, tmp_path
 
 
 def test_restore_refuses_backup_from_newer_code(storage, tmp_path, db):
-    import io
-    import json
-
     newer = tmp_path / "newer.tar.gz"
-    manifest = json.dumps({"migrations": {"events": "9999_from_the_future"}}).encode()
-    with tarfile.open(newer, "w:gz") as tar:
-        for name, content in [("manifest.json", manifest), ("data.json", b"[]")]:
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
+    write_archive(newer, [("data.json", b"[]")])
+    manifest = {
+        "format": 2,
+        "migrations": {"events": "9999_from_the_future"},
+        "files": {"data.json": {"sha256": hashlib.sha256(b"[]").hexdigest(), "size": 2}},
+    }
+    write_archive(newer, [("data.json", b"[]")], manifest=manifest)
 
     with pytest.raises(CommandError, match="newer version of the code.*9999_from_the_future"):
         call_command("restore_records", str(newer), verbosity=0)
+
+
+# --- Verification: a damaged, cut or altered backup is refused before anything is written.
+
+
+def test_backup_manifest_lists_sha256_of_every_file(full_site, storage):
+    archive = backup_file(storage)
+
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        data = tar.extractfile("data.json").read()
+        portrait = tar.extractfile("media/portraits/zhen-wang.jpg").read()
+        first = tar.getnames()[0]
+
+    assert first == "manifest.json"
+    assert manifest["files"] == {
+        "data.json": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+        "media/portraits/zhen-wang.jpg": {
+            "sha256": hashlib.sha256(portrait).hexdigest(),
+            "size": len(portrait),
+        },
+    }
+
+
+def test_restore_check_verifies_without_writing(full_site, storage):
+    archive = backup_file(storage)
+    out = io.StringIO()
+
+    call_command("restore_records", str(archive), "--check", stdout=out)
+
+    assert "whole; 2 files match their SHA-256" in out.getvalue()
+
+
+def refusal(archive):
+    """The one line restore_records answers with, or None when it restored."""
+    try:
+        call_command("restore_records", str(archive), "--force", verbosity=0, stdout=io.StringIO())
+    except CommandError as error:
+        return str(error)
+    return None
+
+
+def test_restore_refuses_archive_cut_by_its_last_bytes(full_site, storage):
+    archive = backup_file(storage)
+    Event.objects.update(title_en="Changed after the backup")
+    archive.write_bytes(archive.read_bytes()[:-8])
+
+    message = refusal(archive)
+
+    assert message == f"{archive}: refused, nothing restored: the archive is cut short " + (
+        "(it ends before its gzip end)."
+    )
+    assert Event.objects.get().title_en == "Changed after the backup"
+
+
+def test_restore_refuses_file_changed_after_the_backup_was_made(full_site, storage, tmp_path):
+    archive = backup_file(storage)
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    altered = members["data.json"].replace(b"Zhen", b"Zhan", 1)
+    manifest = json.loads(members["manifest.json"])
+    rebuilt = write_archive(
+        tmp_path / "altered.tar.gz",
+        [
+            ("data.json", altered),
+            ("media/portraits/zhen-wang.jpg", members["media/portraits/zhen-wang.jpg"]),
+        ],
+        manifest=manifest,
+    )
+
+    assert "data.json does not match its SHA-256 in the manifest" in refusal(rebuilt)
+
+
+def test_restore_refuses_backup_without_checksums(storage, tmp_path, db):
+    old = write_archive(
+        tmp_path / "old.tar.gz", [("data.json", b"[]")], manifest={"migrations": {}}
+    )
+
+    assert "lists no file checksums" in refusal(old)
+
+
+def test_restore_refuses_file_missing_from_the_archive(storage, tmp_path, db):
+    manifest = {
+        "format": 2,
+        "files": {
+            "data.json": {"sha256": hashlib.sha256(b"[]").hexdigest(), "size": 2},
+            "media/logo.png": {"sha256": "0" * 64, "size": 1},
+        },
+    }
+    archive = write_archive(tmp_path / "short.tar.gz", [("data.json", b"[]")], manifest=manifest)
+
+    assert "media/logo.png is listed in the manifest but missing" in refusal(archive)
+
+
+def test_sampled_bit_flips_never_restore_silently(full_site, storage):
+    """The operator's experiment (316 single-bit changes of a backup) as a sample: every
+    flip is refused with one line, or restores exactly the backed-up records."""
+    archive = backup_file(storage)
+    original = archive.read_bytes()
+    with gzip.open(archive) as stream:
+        content = stream.read()
+    before = dump_records()
+    rng = random.Random(17)
+    # The gzip header and trailer, where a reader might skip a check, and the body.
+    positions = [*range(0, 10), *range(len(original) - 8, len(original))]
+    positions += rng.sample(range(10, len(original) - 8), 44)
+    outcomes = {"refused": 0, "restored whole": 0}
+    for position in positions:
+        flipped = bytearray(original)
+        flipped[position] ^= 1 << rng.randrange(8)
+        archive.write_bytes(flipped)
+
+        message = refusal(archive)
+
+        if message is None:
+            # Only flips that change no content (the header's time or OS byte) may pass.
+            with gzip.open(archive) as stream:
+                assert stream.read() == content, f"byte {position}: restored a changed backup"
+            assert dump_records() == before
+            outcomes["restored whole"] += 1
+        else:
+            assert message.startswith(f"{archive}: refused, nothing restored: ")
+            assert "\n" not in message
+            outcomes["refused"] += 1
+    assert outcomes["refused"] >= 40
+    assert Event.objects.get().title_en == full_site.title_en
+
+
+def test_restore_command_line_prints_one_line_not_a_traceback(full_site, storage):
+    archive = backup_file(storage)
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    archive.write_bytes(data)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore_records", str(archive), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"CommandError: {archive}: refused, nothing restored: ")

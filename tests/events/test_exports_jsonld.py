@@ -254,3 +254,20 @@ def test_event_jsonld_builder_reads_only_prefetched_data(django_assert_num_queri
 
     with django_assert_num_queries(0):
         jsonld.event_jsonld(event)
+
+
+def test_event_jsonld_role_names_the_source_it_quotes(client):
+    event = EventFactory()
+    news = SourceFactory(title="News article", url="https://example.org/news", text="Ada spoke.")
+    event.sources.add(news, SourceFactory(title="Event page", url="https://example.org/event"))
+    RoleFactory(event=event, source=news, quote="Ada spoke.")
+
+    data = jsonld_of(client, event)
+
+    assert vocabulary().check(data) == []
+    assert data["performer"][0]["subjectOf"] == {
+        "@type": "CreativeWork",
+        "name": "News article",
+        "url": "https://example.org/news",
+    }
+    assert len(data["subjectOf"]) == 2

@@ -142,3 +142,20 @@ def test_popolo_queries_do_not_grow_with_events(client, django_assert_num_querie
         response = client.get(reverse("data:popolo"))
 
     assert len(response.json()["events"]) == 2 * events
+
+
+def test_popolo_membership_and_speech_name_their_own_source_not_every_source(client):
+    event = EventFactory()
+    news = SourceFactory(title="News article", url="https://example.org/news", text="Ada spoke.")
+    page = SourceFactory(title="Event page", url="https://example.org/event", text="A webinar.")
+    event.sources.add(news, page)
+    RoleFactory(event=event, source=news, quote="Ada spoke.")
+    speaker = PersonFactory()
+    PresentationFactory(event=event, source=page, quote="A webinar.", speakers=[speaker])
+
+    data = popolo_of(client)
+
+    assert [s["url"] for s in data["memberships"][0]["sources"]] == ["https://example.org/news"]
+    assert [s["url"] for s in data["speeches"][0]["sources"]] == ["https://example.org/event"]
+    event_sources = next(e for e in data["events"] if e["id"] == f"event/{event.slug}")["sources"]
+    assert len(event_sources) == 2

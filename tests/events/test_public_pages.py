@@ -325,7 +325,7 @@ def test_event_page_shows_speakers_reported_and_named(client, shanghai):
 
 def test_event_page_reveals_the_quoted_passage_for_a_count(client, shanghai):
     page = client.get(shanghai.get_absolute_url()).content.decode()
-    assert '<details class="evidence">' in page
+    assert '<details class="evidence" id="fact-participants">' in page
     assert "There were six speakers and more than 200 participants" in page
 
 
@@ -541,7 +541,8 @@ def test_presentation_page_queries_do_not_grow(client, django_assert_num_queries
     for n in range(points):
         KeyPointFactory(presentation=presentation, order=n + 1)
 
-    with django_assert_num_queries(3):
+    # The presentation, speakers, key points; the event's roles and parts for its citation.
+    with django_assert_num_queries(5):
         response = client.get(presentation.get_absolute_url())
     assert response.status_code == 200
 

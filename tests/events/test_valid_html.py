@@ -53,8 +53,25 @@ def page_types(client, admin_client, shanghai):
         "organizations": (client, reverse("people:organization_list")),
         "data": (client, reverse("events:data")),
         "not-found": (client, reverse("events:home") + "no-such-page/"),
+        "event-changes": (client, reverse("events:event_changes", args=[shanghai.slug])),
+        "event-version": (client, reverse("events:event_version", args=[shanghai.slug, 1])),
+        "gone": (client, reverse("events:detail", args=[withdrawn_event().slug])),
     }
     return pages
+
+
+def withdrawn_event():
+    """A published event that was unpublished: its page answers 410 Gone."""
+    from events.models import Event
+    from tests.factories import EventFactory
+
+    event = Event.objects.filter(slug="withdrawn-webinar").first() or EventFactory(
+        slug="withdrawn-webinar"
+    )
+    event = Event.objects.get(pk=event.pk)
+    event.status = Event.Status.DRAFT
+    event.save()
+    return event
 
 
 def test_every_page_type_is_valid_html(client, admin_client, shanghai, settings):

@@ -2,8 +2,13 @@
 Write a complete, timestamped backup: every record, user and group as JSON (natural foreign
 keys, primary keys kept so that references such as the admin's history still point at the
 right rows) and every uploaded file, in one .tar.gz that restore_records reads back.
+
+The manifest (the archive's first member) carries the SHA-256 and size of every other
+member, so that restore_records can refuse a damaged, cut or altered archive before it
+writes anything; the archive is read back and checked once written.
 """
 
+import hashlib
 import io
 import json
 import os
@@ -15,13 +20,16 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
 # Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions,
-# login throttling records); everything else is a record someone made and is backed up.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# login throttling records, the cache's generation); everything else is a record someone made
+# and is backed up.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "events.cachegeneration"]
+# Version of the manifest's shape; 2 added the per-file checksums.
+MANIFEST_FORMAT = 2
 
 
 def dump_records(database="default"):
@@ -45,6 +53,26 @@ def applied_migrations(database="default"):
     return latest
 
 
+def file_digest(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def media_files():
+    """(archive name, path) of every uploaded file, in a stable order."""
+    media = Path(settings.MEDIA_ROOT)
+    if not media.is_dir():
+        return []
+    return [
+        (f"media/{path.relative_to(media)}", path)
+        for path in sorted(media.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    ]
+
+
 class Command(BaseCommand):
     help = "Back up every record, user, group and uploaded file into one .tar.gz."
 
@@ -63,12 +91,18 @@ class Command(BaseCommand):
         stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = output_dir / f"records-{stamp}.tar.gz"
         data = dump_records(database).encode("utf-8")
+        media = media_files()
+        files = {"data.json": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}}
+        for name, path in media:
+            files[name] = {"sha256": file_digest(path), "size": path.stat().st_size}
         manifest = json.dumps(
             {
+                "format": MANIFEST_FORMAT,
                 "created": datetime.now(tz=UTC).isoformat(),
                 "django": django.get_version(),
                 "migrations": applied_migrations(database),
                 "excluded": EXCLUDED,
+                "files": files,
             },
             indent=1,
             sort_keys=True,
@@ -82,20 +116,25 @@ class Command(BaseCommand):
             with os.fdopen(handle, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
                 add_bytes(tar, "manifest.json", manifest)
                 add_bytes(tar, "data.json", data)
-                media = Path(settings.MEDIA_ROOT)
-                files = 0
-                if media.is_dir():
-                    for path in sorted(media.rglob("*")):
-                        if path.is_file() and not path.is_symlink():
-                            tar.add(path, arcname=f"media/{path.relative_to(media)}")
-                            files += 1
+                for name, path in media:
+                    tar.add(path, arcname=name)
+            # A file that changed while it was being archived would fail here, not at restore.
+            from events.management.commands.restore_records import BackupDamaged, verify
+
+            try:
+                with tempfile.TemporaryDirectory() as scratch:
+                    verify(Path(partial), Path(scratch))
+            except BackupDamaged as error:
+                raise CommandError(f"The backup just written does not verify: {error}") from None
             os.replace(partial, target)
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
         records = len(json.loads(data))
         self.stdout.write(
-            self.style.SUCCESS(f"Backed up {records} records and {files} media files to {target}")
+            self.style.SUCCESS(
+                f"Backed up {records} records and {len(media)} media files to {target}"
+            )
         )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_time_as_stated_and_zone_picker'),
+        ('events', '0014_time_as_stated_and_zone_picker'),
         ('people', '0004_slugs_made_from_names'),
     ]
 

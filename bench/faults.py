@@ -1,0 +1,459 @@
+"""
+Fault runs (`make bench-faults`): the site under load while one part of it fails, each run
+alone. Starts and stops everything it touches itself, on ports of its own, so the machine's
+shared PostgreSQL and Redis are never stopped:
+
+- a PostgreSQL cluster of its own (pg_createcluster, FAULTS_PG_PORT, default 8173),
+- a Redis of its own (FAULTS_REDIS_PORT, default 8172, no snapshots on disk),
+- gunicorn with deploy/gunicorn.conf.py, 3 workers, DJANGO_CONN_MAX_AGE=60 (FAULTS_PORT 8170),
+- FAULTS_EVENTS demo events (default 1,000).
+
+Load: FAULTS_THREADS reader threads (default 16, keep-alive connections) cycling over the
+home page, the list, a search, ten event pages, and a person page; a prober reads the page
+under edit 20 times a second. Runs (FAULTS_SECONDS each, default 25; the fault starts at 5 s):
+
+  redis-stopped   Redis killed for 15 s, then started again
+  redis-frozen    Redis SIGSTOPped for 12 s
+  postgres-down   PostgreSQL stopped (fast) for 10 s
+  worker-killed   one gunicorn worker SIGKILLed
+  edits           an edit, then an unpublish or a republish, every 5 s from another process
+
+For each: requests, 2xx/3xx, 404, 503, other 5xx, socket errors, p99 (ms), and stale reads:
+answers of the page under edit that show a state older than the newest one committed at
+least 1 s before the request started. Prints one JSON line per run and writes
+bench/results/faults-<time>.json.
+"""
+
+import html
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PORT = int(os.environ.get("FAULTS_PORT", 8170))
+REDIS_PORT = int(os.environ.get("FAULTS_REDIS_PORT", 8172))
+PG_PORT = int(os.environ.get("FAULTS_PG_PORT", 8173))
+PG_VERSION = os.environ.get("FAULTS_PG_VERSION") or sorted(os.listdir("/etc/postgresql"))[-1]
+PG_CLUSTER = os.environ.get("FAULTS_PG_CLUSTER", "event-records-faults")
+EVENTS = int(os.environ.get("FAULTS_EVENTS", 1000))
+THREADS = int(os.environ.get("FAULTS_THREADS", 16))
+SECONDS = float(os.environ.get("FAULTS_SECONDS", 25))
+RUNS = os.environ.get(
+    "FAULTS_RUNS", "redis-stopped,redis-frozen,postgres-down,worker-killed,edits"
+).split(",")
+WORK = ROOT / "var" / "faults"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}/event_records_faults"
+CACHE_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
+
+
+def environment():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="bench-faults-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+        DJANGO_STATIC_MANIFEST="false",
+        DJANGO_CONN_MAX_AGE="60",
+        DJANGO_LOG_FILE=str(WORK / "site.log"),
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=DATABASE_URL,
+        CACHE_URL=CACHE_URL,
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_WORKERS="3",
+    )
+    return env
+
+
+def run(*command, check=True, **kwargs):
+    return subprocess.run(command, check=check, capture_output=True, text=True, **kwargs)
+
+
+def manage(*args):
+    return run(PYTHON, "manage.py", *args, cwd=ROOT, env=environment()).stdout
+
+
+# --- Services of our own ----------------------------------------------------------------
+
+
+class Postgres:
+    def __init__(self):
+        clusters = run("pg_lsclusters", "-h").stdout
+        if not any(line.split()[1] == PG_CLUSTER for line in clusters.splitlines() if line):
+            run(
+                "pg_createcluster",
+                PG_VERSION,
+                PG_CLUSTER,
+                "--port",
+                str(PG_PORT),
+                "--",
+                "--auth=trust",
+            )
+        self.start()
+        run(
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PG_PORT),
+            "-U",
+            "postgres",
+            "-c",
+            "CREATE DATABASE event_records_faults",
+            check=False,
+        )
+
+    def start(self):
+        run(
+            "pg_ctlcluster",
+            "--skip-systemctl-redirect",
+            PG_VERSION,
+            PG_CLUSTER,
+            "start",
+            check=False,
+        )
+        for _ in range(60):
+            if (
+                run("pg_isready", "-h", "127.0.0.1", "-p", str(PG_PORT), check=False).returncode
+                == 0
+            ):
+                return
+            time.sleep(0.5)
+        raise SystemExit("our PostgreSQL did not start")
+
+    def stop(self):
+        run(
+            "pg_ctlcluster",
+            "--skip-systemctl-redirect",
+            PG_VERSION,
+            PG_CLUSTER,
+            "stop",
+            "-m",
+            "fast",
+            check=False,
+        )
+
+
+class Redis:
+    def __init__(self):
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(REDIS_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(WORK),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            if (
+                run("redis-cli", "-p", str(REDIS_PORT), "ping", check=False).stdout.strip()
+                == "PONG"
+            ):
+                return
+            time.sleep(0.1)
+        raise SystemExit("our Redis did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.kill()
+            self.process.wait()
+
+
+class Gunicorn:
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=environment(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=open(WORK / "gunicorn.log", "a"),  # noqa: SIM115
+        )
+        for _ in range(120):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+                connection.request("GET", "/health/live/")
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise SystemExit("gunicorn did not start")
+
+    def workers(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+# --- Load --------------------------------------------------------------------------------
+
+
+class Reader(threading.Thread):
+    def __init__(self, paths, stop, results):
+        super().__init__(daemon=True)
+        self.paths, self.stop, self.results = paths, stop, results
+
+    def run(self):
+        connection, index = None, 0
+        while not self.stop.is_set():
+            path = self.paths[index % len(self.paths)]
+            index += 1
+            started = time.monotonic()
+            try:
+                if connection is None:
+                    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    connection = None
+            except (OSError, http.client.HTTPException):
+                status = "socket"
+                connection = None
+                time.sleep(0.01)
+            self.results.append((status, time.monotonic() - started))
+
+
+TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
+
+
+class Prober(threading.Thread):
+    """Reads the page under edit 20 times a second on new connections."""
+
+    def __init__(self, path, stop, seen):
+        super().__init__(daemon=True)
+        self.path, self.stop, self.seen = path, stop, seen
+
+    def run(self):
+        while not self.stop.is_set():
+            started = time.monotonic()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+                connection.request("GET", self.path)
+                response = connection.getresponse()
+                body = response.read().decode()
+                connection.close()
+                if response.status == 200:
+                    match = TITLE.search(body)
+                    state = html.unescape(match.group(1).strip()) if match else "?"
+                else:
+                    state = response.status
+                self.seen.append((started, state))
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(max(0.0, 0.05 - (time.monotonic() - started)))
+
+
+EDITOR = """
+import sys, time
+from events.models import Event
+event = Event.objects.get(slug=sys.argv[-1] if False else SLUG)
+print("ready", flush=True)
+for line in sys.stdin:
+    action, _, value = line.strip().partition(" ")
+    event.refresh_from_db()
+    if action == "title":
+        event.title_en = event.title = value
+    else:
+        event.status = action
+    event.save()
+    print("done", flush=True)
+"""
+
+
+class Editor(threading.Thread):
+    """Every 5 s from its own process: a new title, then unpublish or republish."""
+
+    def __init__(self, slug, title, stop, commits):
+        super().__init__(daemon=True)
+        self.stop, self.commits = stop, commits
+        self.process = subprocess.Popen(
+            [PYTHON, "manage.py", "shell", "-c", EDITOR.replace("SLUG", repr(slug))],
+            cwd=ROOT,
+            env=environment(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        while "ready" not in self.process.stdout.readline():
+            pass
+        self.title = title
+        self.commits.append((float("-inf"), title))
+
+    def send(self, line, state):
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        self.process.stdout.readline()
+        self.commits.append((time.monotonic(), state))
+
+    def run(self):
+        step = 0
+        while not self.stop.wait(5 if step else 2.5):
+            step += 1
+            if step % 2:
+                self.title = f"Edited title {step}"
+                published = self.commits[-1][1] != 404
+                self.send(f"title {self.title}", self.title if published else 404)
+            elif self.commits[-1][1] == 404:
+                self.send("published", self.title)
+            else:
+                self.send("draft", 404)
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def stale_reads(seen, commits):
+    """Reads showing a state older than the newest one committed 1 s or more before."""
+    stale = 0
+    for started, state in seen:
+        settled = [s for t, s in commits if t <= started - 1.0]
+        recent = {s for t, s in commits if t > started - 1.0}
+        if settled and state != settled[-1] and state not in recent:
+            stale += 1
+    return stale
+
+
+def percentile(values, fraction):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * fraction))] if values else 0
+
+
+def measure(name, paths, probe_path, title, fault):
+    stop, results, seen, commits = threading.Event(), [], [], []
+    readers = [Reader(paths, stop, results) for _ in range(THREADS)]
+    prober = Prober(probe_path, stop, seen)
+    editor = (
+        Editor(probe_path.rstrip("/").rsplit("/", 1)[-1], title, stop, commits)
+        if (name == "edits")
+        else None
+    )
+    for thread in [*readers, prober, *([editor] if editor else [])]:
+        thread.start()
+    time.sleep(5)
+    fault()
+    remaining = SECONDS - 5
+    time.sleep(remaining)
+    stop.set()
+    for thread in [*readers, prober, *([editor] if editor else [])]:
+        thread.join(timeout=30)
+    statuses = [status for status, _ in results]
+    report = {
+        "run": name,
+        "requests": len(results),
+        "ok": sum(1 for s in statuses if s != "socket" and s < 400),
+        "404": statuses.count(404),
+        "503": statuses.count(503),
+        "other_5xx": sum(1 for s in statuses if s != "socket" and s >= 500 and s != 503),
+        "socket_errors": statuses.count("socket"),
+        "p99_ms": round(percentile([d for _, d in results], 0.99) * 1000, 1),
+        "max_ms": round(max((d for _, d in results), default=0) * 1000, 1),
+        "probe_reads": len(seen),
+        "probe_404": sum(1 for _, state in seen if state == 404),
+        "load_average": round(os.getloadavg()[0], 1),
+        "stale_reads": stale_reads(seen, commits) if commits else 0,
+        "edits": max(0, len(commits) - 1),
+    }
+    print(json.dumps(report), flush=True)
+    return report
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    postgres, redis = Postgres(), Redis()
+    server = None
+    try:
+        manage("migrate", "--noinput", "-v0")
+        count = manage(
+            "shell", "-c", "from events.models import Event; print(Event.objects.count())"
+        )
+        if int(count.strip().splitlines()[-1]) < EVENTS:
+            manage("generate_demo_data", "--events", str(EVENTS), "--seed", "1")
+        pages = json.loads(manage("shell", "-c", PAGES).strip().splitlines()[-1])
+        results = []
+        for name in RUNS:
+            run("redis-cli", "-p", str(REDIS_PORT), "flushall", check=False)
+            server = Gunicorn()
+            faults = {
+                "redis-stopped": lambda: fault_later(redis.stop, 15, redis.start),
+                "redis-frozen": lambda: fault_later(
+                    lambda: redis.process.send_signal(signal.SIGSTOP),
+                    12,
+                    lambda: redis.process.send_signal(signal.SIGCONT),
+                ),
+                "postgres-down": lambda: fault_later(postgres.stop, 10, postgres.start),
+                "worker-killed": lambda server=server: os.kill(server.workers()[0], signal.SIGKILL),
+                "edits": lambda: None,
+                "baseline": lambda: None,
+            }
+            results.append(
+                measure(name, pages["paths"], pages["probe"], pages["title"], faults[name])
+            )
+            server.stop()
+            server = None
+            time.sleep(2)
+        stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%SZ")
+        out = ROOT / "bench" / "results" / f"faults-{stamp}.json"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(
+            json.dumps({"events": EVENTS, "threads": THREADS, "runs": results}, indent=1)
+        )
+        print(f"wrote {out}")
+    finally:
+        if server:
+            server.stop()
+        redis.stop()
+        postgres.stop()
+
+
+def fault_later(start, seconds, end):
+    start()
+    threading.Timer(seconds, end).start()
+
+
+PAGES = """
+import json
+from django.urls import reverse
+from events.models import Event
+from people.models import Person
+events = list(Event.objects.published().order_by("pk")[:12])
+probe = events[-1]
+paths = ["/en/", reverse("events:list"), reverse("events:list") + "?q=urban"]
+paths += [e.get_absolute_url() for e in events[:10]]
+person = Person.objects.order_by("pk").first()
+if person:
+    paths.append(person.get_absolute_url())
+print(json.dumps({"paths": paths, "probe": probe.get_absolute_url(), "title": probe.title_en}))
+"""
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+// Select to cite: the source's text beside an admin change form. The editor selects the
+// words that state a fact (mouse, or Shift and the arrow keys in the read-only text), picks
+// the fact, and the words are put in that fact's quote with its source chosen. Passages
+// already cited are highlighted; with the cursor in one, the status line names its facts.
+// The server still checks every quote against the source (events/quotes.py).
+(function () {
+  "use strict";
+
+  const QUOTE_NAME = /(^|-)(qa_quote|quote)$/;
+
+  function ready(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      callback();
+    }
+  }
+
+  // The <select> naming the source of the quote field `field`, in the same row.
+  function sourceSelectFor(field) {
+    const name = field.name.replace(QUOTE_NAME, "$1source");
+    return field.form.querySelector('select[name="' + CSS.escape(name) + '"]');
+  }
+
+  function rowLabel(field) {
+    const row = field.closest(".inline-related, tr.form-row");
+    if (!row) {
+      return "";
+    }
+    const heading = row.querySelector("h3 .inline_label, td.original p");
+    if (heading && heading.textContent.trim()) {
+      return heading.textContent.trim();
+    }
+    const fact = row.querySelector('select[name$="-fact"]');
+    if (fact && fact.value) {
+      return fact.options[fact.selectedIndex].text;
+    }
+    const group = field.closest(".inline-group");
+    const groupHeading = group && group.querySelector("h2");
+    const panel = document.querySelector("[data-cite-panel]");
+    return (groupHeading ? groupHeading.textContent.trim() + ": " : "") + panel.dataset.msgNewRow;
+  }
+
+  // What the fact of a quote field is, for the editor: “Roles: Adriana Alberti — Chair — …
+  // (passage on the questions)”.
+  function describe(field) {
+    const label = document.querySelector('label[for="' + CSS.escape(field.id) + '"]');
+    const own = label ? label.textContent.replace(/:\s*$/, "").trim() : field.name;
+    const row = rowLabel(field);
+    const fact = field.closest("tr.form-row") && field.closest("tr.form-row").querySelector('select[name$="-fact"]');
+    const factName = fact && fact.value ? fact.options[fact.selectedIndex].text + " — " : "";
+    return row ? factName + row + " (" + own + ")" : own;
+  }
+
+  function quoteFields(form) {
+    return Array.from(form.querySelectorAll("textarea, input[type=text]")).filter(
+      (field) => QUOTE_NAME.test(field.name) && !field.name.includes("__prefix__")
+    );
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  }
+
+  ready(function () {
+    const panel = document.querySelector("[data-cite-panel]");
+    const form = document.querySelector("#content-main form");
+    if (!panel || !form) {
+      return;
+    }
+    const texts = Array.from(panel.querySelectorAll(".cite-text"));
+    const sourceChoice = panel.querySelector("#cite-source");
+    const target = panel.querySelector("#cite-target");
+    const button = panel.querySelector("#cite-button");
+    const status = panel.querySelector("#cite-status");
+
+    // The panel's messages, translated by the template.
+    function message(name, values) {
+      return panel.dataset[name].replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+    }
+
+    function currentText() {
+      return texts.find((box) => !box.hidden) || texts[0];
+    }
+
+    // Every quote field that names this source and whose words it holds: [start, end, field].
+    function citedRanges(box) {
+      const text = box.querySelector("textarea").value;
+      const ranges = [];
+      quoteFields(form).forEach(function (field) {
+        const select = sourceSelectFor(field);
+        const quote = field.value.trim();
+        if (!quote || !select || select.value !== box.dataset.citeSource) {
+          return;
+        }
+        const start = text.indexOf(quote);
+        if (start !== -1) {
+          ranges.push([start, start + quote.length, field]);
+        }
+      });
+      return ranges.sort((a, b) => a[0] - b[0]);
+    }
+
+    function highlight(box) {
+      const text = box.querySelector("textarea").value;
+      const backdrop = box.querySelector(".cite-text__backdrop");
+      let html = "";
+      let position = 0;
+      citedRanges(box).forEach(function ([start, end]) {
+        if (start < position) {
+          start = position;
+        }
+        if (end <= start) {
+          return;
+        }
+        html += escapeHtml(text.slice(position, start)) + "<mark>" + escapeHtml(text.slice(start, end)) + "</mark>";
+        position = end;
+      });
+      // A final line break would collapse without a character after it.
+      backdrop.innerHTML = html + escapeHtml(text.slice(position)) + "\n";
+      backdrop.scrollTop = box.querySelector("textarea").scrollTop;
+    }
+
+    function refreshTargets() {
+      const chosen = target.value;
+      target.replaceChildren();
+      quoteFields(form).forEach(function (field) {
+        const option = document.createElement("option");
+        option.value = field.id;
+        option.textContent = (field.value.trim() ? "✓ " : "") + describe(field);
+        target.append(option);
+      });
+      if (chosen && target.querySelector('option[value="' + CSS.escape(chosen) + '"]')) {
+        target.value = chosen;
+      }
+    }
+
+    function chooseSource(select, box) {
+      const id = box.dataset.citeSource;
+      if (!Array.from(select.options).some((option) => option.value === id)) {
+        select.append(new Option(box.dataset.citeTitle, id, false, false));
+      }
+      select.value = id;
+      // The admin's autocomplete box (select2) shows the new choice on jQuery's change event.
+      if (window.django && window.django.jQuery) {
+        window.django.jQuery(select).trigger("change");
+      } else {
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+
+    function cite() {
+      const box = currentText();
+      const input = box.querySelector("textarea");
+      const words = input.value.slice(input.selectionStart, input.selectionEnd).trim();
+      const field = document.getElementById(target.value);
+      if (!words) {
+        status.textContent = message("msgNoSelection", {});
+        input.focus();
+        return;
+      }
+      if (!field) {
+        status.textContent = message("msgNoTarget", {});
+        return;
+      }
+      field.value = words;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      const select = sourceSelectFor(field);
+      if (select) {
+        chooseSource(select, box);
+      }
+      status.textContent = message("msgCited", { fact: describe(field), words: words });
+      refreshTargets();
+      texts.forEach(highlight);
+    }
+
+    // With the cursor in a cited passage, name the facts resting on it.
+    function explain(box) {
+      const input = box.querySelector("textarea");
+      if (input.selectionStart !== input.selectionEnd) {
+        return;
+      }
+      const at = input.selectionStart;
+      const facts = citedRanges(box)
+        .filter(([start, end]) => start <= at && at < end)
+        .map(([, , field]) => describe(field));
+      status.textContent = facts.length ? message("msgRests", { facts: facts.join("; ") }) : "";
+    }
+
+    texts.forEach(function (box) {
+      const input = box.querySelector("textarea");
+      // Not `readonly`: Chromium then refuses to move a caret or select with the keyboard.
+      // The text is kept as the source has it by refusing every edit instead (the box has
+      // no name and is outside the form, so it is never submitted either way).
+      const original = input.value;
+      input.addEventListener("beforeinput", (event) => event.preventDefault());
+      input.addEventListener("input", function () {
+        input.value = original;
+      });
+      input.addEventListener("scroll", function () {
+        box.querySelector(".cite-text__backdrop").scrollTop = input.scrollTop;
+      });
+      input.addEventListener("click", () => explain(box));
+      input.addEventListener("keyup", () => explain(box));
+      highlight(box);
+    });
+    if (sourceChoice) {
+      sourceChoice.addEventListener("change", function () {
+        texts.forEach((box) => {
+          box.hidden = box.dataset.citeSource !== sourceChoice.value;
+        });
+      });
+    }
+    button.addEventListener("click", cite);
+    target.addEventListener("focus", refreshTargets);
+    form.addEventListener("change", () => texts.forEach(highlight));
+    form.addEventListener("input", () => texts.forEach(highlight));
+    document.addEventListener("formset:added", refreshTargets);
+    document.addEventListener("formset:removed", refreshTargets);
+    refreshTargets();
+  });
+})();

@@ -1,0 +1,194 @@
+"""
+Real servers for the fault tests: the site under gunicorn with production settings, and a
+Redis of the test's own (never the machine's shared one, which other runs use). Each is
+started on a free port and stopped by the test that started it.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+SHANGHAI = "/en/events/advancing-smart-cities-2021-09-09/"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def production_environment(tmp_path, **overrides):
+    """What a production host sets, and nothing else of this test run's environment (no
+    CACHE_URL: the production default is under test)."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "GUNICORN_", "PYTEST_")) and key != "CACHE_URL"
+    }
+    environment.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="fault-tests-" + "k3y" * 20,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+        DJANGO_STATIC_MANIFEST="false",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_CACHE_DIR=str(tmp_path / "cache"),
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    environment.update(overrides)
+    return environment
+
+
+def manage(environment, *arguments, code=None):
+    command = [sys.executable, "manage.py", *arguments]
+    if code is not None:
+        command += ["-c", code]
+    result = subprocess.run(
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+class Gunicorn:
+    """gunicorn -c deploy/gunicorn.conf.py, as production starts it, with the worker's pid
+    in each access log line so a test can tell which worker answered."""
+
+    def __init__(self, environment, tmp_path, workers=3):
+        self.port = free_port()
+        self.log = tmp_path / "access.log"
+        self.errors = tmp_path / "gunicorn.log"
+        environment = {
+            **environment,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": str(workers),
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "--access-logfile",
+                str(self.log),
+                "--access-logformat",
+                "%(p)s %(s)s %(U)s",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.errors, "w"),  # noqa: SIM115 (closed with the process)
+            start_new_session=True,
+        )
+        self.workers = workers
+        self.wait_until_up()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_until_up(self, seconds=60):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError("gunicorn exited:\n" + self.errors.read_text())
+            try:
+                urllib.request.urlopen(self.url + "/health/live/", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("gunicorn did not answer:\n" + self.errors.read_text())
+
+    def worker_pids(self):
+        return set(re.findall(r"^(\d+) ", self.log.read_text(), re.M))
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def get(url, etag=None, timeout=10):
+    """(status, headers, body) of one GET on a new connection (so the kernel spreads them
+    over the workers)."""
+    request = urllib.request.Request(url, headers={"If-None-Match": etag} if etag else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+class OwnRedis:
+    """A redis-server of the test's own on a free port, nothing saved to disk."""
+
+    def __init__(self, tmp_path):
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.tmp_path = tmp_path
+        self.process = None
+        self.start()
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def freeze(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.process.send_signal(signal.SIGCONT)

@@ -1,0 +1,109 @@
+"""
+Three gunicorn workers with the production defaults (no CACHE_URL), a record edited and
+unpublished from another process: every worker answers fresh at once, with one ETag per
+page version, and 404 at once after the unpublish.
+"""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.faults.servers import ROOT, SHANGHAI, Gunicorn, get, manage, production_environment
+
+READS = 45
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("workers")
+    environment = production_environment(tmp_path)
+    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "loaddata", "shanghai_webinar", "-v0")
+    server = Gunicorn(environment, tmp_path, workers=3)
+    yield server, environment
+    server.stop()
+
+
+def read_everywhere(server, path=SHANGHAI, etag=None):
+    """READS parallel reads on new connections, and which workers answered them."""
+    before = len(server.log.read_text().splitlines())
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        answers = list(pool.map(lambda _: get(server.url + path, etag), range(READS)))
+    lines = server.log.read_text().splitlines()[before:]
+    return answers, {line.split()[0] for line in lines}
+
+
+def edit(environment, code):
+    manage(
+        environment,
+        "shell",
+        code="from events.models import Event; "
+        "event = Event.objects.get(slug='advancing-smart-cities-2021-09-09'); " + code,
+    )
+
+
+def structured_data_name(body):
+    start = body.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    return json.loads(body[start : body.index("</script>", start)])["name"]
+
+
+def fixture_with_title(tmp_path, title):
+    records = json.loads((ROOT / "events/fixtures/shanghai_webinar.json").read_text())
+    for record in records:
+        if record["model"] == "events.event":
+            record["fields"]["title"] = record["fields"]["title_en"] = title
+    path = tmp_path / f"{title.replace(' ', '-')}.json"
+    path.write_text(json.dumps(records))
+    return path
+
+
+def assert_every_worker_shows(server, title):
+    answers, workers = read_everywhere(server)
+    assert len(workers) == 3, "the reads did not reach every worker"
+    for status, _, body in answers:
+        assert status == 200
+        assert f"<title>{title}" in body
+        assert f"{title}</h1>" in body
+        assert structured_data_name(body) == title
+    return answers
+
+
+@pytest.mark.parametrize("command", ["loaddata", "import_records"])
+def test_bulk_writes_are_fresh_on_every_worker(site, tmp_path, command):
+    server, environment = site
+    answers, _ = read_everywhere(server)  # every worker has the page cached
+    assert {status for status, _, _ in answers} == {200}
+    title = f"Changed by {command}"
+
+    manage(environment, command, str(fixture_with_title(tmp_path, title)))
+
+    assert_every_worker_shows(server, title)
+
+
+def test_every_worker_serves_one_version_and_follows_edits_and_unpublishing(site):
+    server, environment = site
+    answers, workers = read_everywhere(server)
+    assert {status for status, _, _ in answers} == {200}
+    etags = {headers["ETag"] for _, headers, _ in answers}
+    assert len(etags) == 1, "each worker has its own ETag for the same page"
+    (old_etag,) = etags
+
+    edit(environment, "event.title_en = 'Edited from another process'; event.save()")
+    answers, workers = read_everywhere(server, etag=old_etag)
+
+    assert len(workers) == 3, "the reads did not reach every worker"
+    assert {status for status, _, _ in answers} == {200}, "a worker answered 304 to the old ETag"
+    for _, _, body in answers:
+        assert "<title>Edited from another process" in body
+        assert "<h1" in body and "Edited from another process</h1>" in body
+        assert structured_data_name(body) == "Edited from another process"
+    assert len({headers["ETag"] for _, headers, _ in answers} - {old_etag}) == 1
+
+    edit(environment, "event.status = 'draft'; event.save()")
+    answers, workers = read_everywhere(server)
+
+    assert len(workers) == 3
+    assert {status for status, _, _ in answers} == {404}
