@@ -50,7 +50,7 @@ def test_event_form_languages_side_by_side_and_unused_column_folded(
     assert chinese["x"] > english["x"] + english["width"] - 1
     # The Shanghai record has no Chinese description: that column is folded behind a button.
     assert not page.locator("#id_description_zh_hans").is_visible()
-    assert description["width"] > width * 0.45
+    assert description["width"] > english["width"], "a folded column leaves its row"
     # (The tabular inlines' own width is the evidence-editing issue's, not measured here.)
     assert chinese["x"] + chinese["width"] <= width, "the row fits the window"
 
