@@ -84,6 +84,13 @@ bench: install $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py
 
+# Open data at 10,000 events (bench/data.py): building the downloads and a dump, then each
+# download against a static file of the same bytes (BENCH_DATA_STREAMED=1: streamed too).
+.PHONY: bench-data
+bench-data: install $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/data.py
+
 # Public pages under 32 connections for 60 s while an editor saves through the admin
 # (bench/load_under_edit.py; LOAD_DATABASE_URL, LOAD_EVENTS, LOAD_PORT… from the environment).
 .PHONY: bench-edit

@@ -22,7 +22,17 @@ from people.models import Person
 
 from .completeness import record_facts, with_uncited_count
 from .materials import MaterialField
-from .models import Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic
+from .models import (
+    Citation,
+    Event,
+    EventOrganization,
+    EventSeries,
+    KeyPoint,
+    Presentation,
+    Role,
+    Source,
+    Topic,
+)
 
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
 
@@ -186,17 +196,33 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
         "published_at",
         "updated_at",
     ]
-    list_filter = ["status", UncitedFilter, "kind", "attendance_mode", "topics"]
+    list_filter = [
+        "status",
+        UncitedFilter,
+        "event_status",
+        "kind",
+        "attendance_mode",
+        "series",
+        "topics",
+    ]
     search_fields = ["title_en", "title_zh_hans", "slug", "description_en"]
     date_hierarchy = "start_date"
-    autocomplete_fields = ["topics", "sources"]
+    autocomplete_fields = ["topics", "sources", "series"]
     readonly_fields = ["evidence_summary", "published_at", "created_at", "updated_at"]
     inlines = [EventOrganizationInline, RoleInline, PresentationInline, CitationInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (
             None,
-            {"fields": ["title", ("original_title", "original_title_language"), "slug", "kind"]},
+            {
+                "fields": [
+                    "title",
+                    ("original_title", "original_title_language"),
+                    "slug",
+                    "kind",
+                    "series",
+                ]
+            },
         ),
         (
             _("When"),
@@ -206,6 +232,7 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
                     ("start_time", "end_time"),
                     "time_zone",
                     "time_as_stated",
+                    ("event_status", "previous_start_date"),
                 ]
             },
         ),
@@ -395,6 +422,16 @@ class SourceAdmin(RecordHistoryAdmin):
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
         (_("Content"), {"fields": ["text", "notes"]}),
     ]
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(TranslatedRecordAdmin):
+    list_display = ["name", "organizer", "slug"]
+    search_fields = ["name_en", "name_zh_hans", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organizer"]
+    list_select_related = ["organizer"]
+    fields = ["name", "slug", "organizer", "description", "website"]
 
 
 @admin.register(Topic)

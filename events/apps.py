@@ -16,6 +16,7 @@ class EventsConfig(AppConfig):
             Citation,
             Event,
             EventOrganization,
+            EventSeries,
             KeyPoint,
             Presentation,
             Role,
@@ -36,7 +37,17 @@ class EventsConfig(AppConfig):
             pre_save.connect(anchor_quotes_before_save, sender=model)
 
         register_history(
-            [Citation, Event, EventOrganization, KeyPoint, Presentation, Role, Source, Topic],
+            [
+                Citation,
+                Event,
+                EventOrganization,
+                EventSeries,
+                KeyPoint,
+                Presentation,
+                Role,
+                Source,
+                Topic,
+            ],
             app="events",
             bases={Event: [PublicChangeNote]},
         )

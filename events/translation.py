@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, KeyPoint, Presentation, Role, Topic
+from .models import Event, EventSeries, KeyPoint, Presentation, Role, Topic
 
 
 @register(Topic)
@@ -26,3 +26,8 @@ class PresentationTranslationOptions(TranslationOptions):
 @register(KeyPoint)
 class KeyPointTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+@register(EventSeries)
+class EventSeriesTranslationOptions(TranslationOptions):
+    fields = ("name", "description")

@@ -12,9 +12,10 @@ from django.utils.translation import ngettext
 
 from .editing.admin import TranslatedRecordAdmin
 from .editing.versions import VersionedForm
+from .identifiers import identifier_fields
 from .images import PictureField
 from .merging import MergeError, merge
-from .models import Organization, Person
+from .models import Organization, Person, identifier_holders
 
 DUPLICATE_FIELD = "not_a_duplicate"
 
@@ -37,8 +38,17 @@ class DuplicateWarningForm(VersionedForm):
         """An unsaved record with the submitted name, to compare with the stored ones."""
         raise NotImplementedError
 
+    def probe_with_identifiers(self):
+        probe = self.probe()
+        probe.pk = self.instance.pk
+        for field in identifier_fields(self._meta.model):
+            setattr(probe, field.attname, self.cleaned_data.get(field.name) or "")
+        return probe
+
     def clean(self):
         cleaned_data = super().clean()
+        if not self.errors:
+            self.refuse_shared_identifiers(self.probe_with_identifiers())
         if self.instance.pk or cleaned_data.get(DUPLICATE_FIELD) or self.errors:
             return cleaned_data
         namesakes = self.probe().namesakes()
@@ -63,6 +73,31 @@ class DuplicateWarningForm(VersionedForm):
                 code="possible_duplicate",
             )
         return cleaned_data
+
+    def refuse_shared_identifiers(self, probe):
+        """An identifier another record carries means that record is this one: no box to
+        tick, but a link to it (and the merge action to join the two)."""
+        for identifier, other in identifier_holders(probe):
+            opts = other._meta
+            self.add_error(
+                identifier.scheme.field,
+                forms.ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a> ({}). {}',
+                        _("This identifier is already recorded for"),
+                        reverse(
+                            f"admin:{opts.app_label}_{opts.model_name}_change", args=[other.pk]
+                        ),
+                        other,
+                        opts.verbose_name,
+                        _(
+                            "Records sharing an identifier are the same: open that one instead, "
+                            "or merge the two."
+                        ),
+                    ),
+                    code="shared_identifier",
+                ),
+            )
 
 
 class PersonForm(DuplicateWarningForm):
@@ -187,13 +222,29 @@ class OrganizationAdmin(RecordAdmin):
     form = OrganizationForm
     list_display = ["name", "short_name", "kind", "parent", "country", "updated_at"]
     list_filter = ["kind", "country", ("parent", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "slug"]
+    search_fields = [
+        "name_en",
+        "name_zh_hans",
+        "short_name_en",
+        "short_name_zh_hans",
+        "slug",
+        "ror",
+        "wikidata",
+        "isni",
+    ]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "parent", "country"]}),
         (_("On the page"), {"fields": ["website", "logo"]}),
+        (
+            _("Identifiers"),
+            {
+                "fields": ["ror", "wikidata", "isni"],
+                "description": _("Each links the record to the same organization elsewhere."),
+            },
+        ),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -237,7 +288,15 @@ class PersonAdmin(RecordAdmin):
     form = PersonForm
     list_display = ["sort_name", "honorific", "native_name", "has_portrait", "updated_at"]
     list_filter = ["name_order", ("portrait", admin.EmptyFieldListFilter)]
-    search_fields = ["family_name", "given_name", "native_name", "slug"]
+    search_fields = [
+        "family_name",
+        "given_name",
+        "native_name",
+        "slug",
+        "orcid",
+        "wikidata",
+        "isni",
+    ]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (
@@ -254,6 +313,13 @@ class PersonAdmin(RecordAdmin):
             },
         ),
         (_("On the page"), {"fields": ["biography", "website", "portrait"]}),
+        (
+            _("Identifiers"),
+            {
+                "fields": ["orcid", "wikidata", "isni"],
+                "description": _("Each links the record to the same person elsewhere."),
+            },
+        ),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from .identifiers import identifier_fields
 from .models import FormerSlug
 from .signals import merged
 
@@ -30,6 +31,7 @@ def merge(kept, duplicate):
         raise MergeError(_("Only records of the same kind can be merged."))
     if kept.pk == duplicate.pk:
         raise MergeError(_("A record cannot be merged into itself."))
+    adopted = adopted_identifiers(kept, duplicate)
     moved = 0
     with transaction.atomic():
         for relation in duplicate._meta.related_objects:
@@ -49,7 +51,40 @@ def merge(kept, duplicate):
                 content_type=ContentType.objects.get_for_model(duplicate), object_id=duplicate.pk
             ).update(object_id=kept.pk)
             FormerSlug.objects.remember(kept, duplicate.slug)
+        if adopted:
+            # After the delete: the identifiers are unique, and the duplicate held them.
+            for field, value in adopted.items():
+                setattr(kept, field, value)
+            kept.save(update_fields=list(adopted))
     return moved
+
+
+def adopted_identifiers(kept, duplicate):
+    """The duplicate's identifiers that the kept record lacks, which it takes over.
+
+    Two different identifiers of one scheme (two ORCID iDs) say the records are two people,
+    not one entered twice: the merge is refused.
+    """
+    adopted = {}
+    for field in identifier_fields(type(kept)):
+        ours, theirs = getattr(kept, field.attname), getattr(duplicate, field.attname)
+        if ours and theirs and ours != theirs:
+            raise MergeError(
+                _(
+                    "“%(kept)s” and “%(other)s” have different %(scheme)s identifiers (%(ours)s, "
+                    "%(theirs)s), so they are not the same record."
+                )
+                % {
+                    "kept": kept,
+                    "other": duplicate,
+                    "scheme": field.scheme.label,
+                    "ours": ours,
+                    "theirs": theirs,
+                }
+            )
+        if theirs and not ours:
+            adopted[field.attname] = theirs
+    return adopted
 
 
 def _move_foreign_keys(relation, kept, duplicate):

@@ -21,6 +21,12 @@ from people.choices import ChoiceLabels
 
 from . import images
 from .editing.changes import RecordChange  # noqa: F401  (a model of this app)
+from .identifiers import (
+    IdentifierField,
+    identifier_fields,
+    identifiers_of,
+    unique_identifier_constraints,
+)
 from .slugs import SluggedRecord
 
 country_code_validator = RegexValidator(
@@ -83,6 +89,19 @@ class Organization(SluggedRecord, ChoiceLabels, models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    ror = IdentifierField(
+        _("ROR ID"),
+        scheme="ror",
+        help_text=_("From ror.org, such as 013q1eq08. The address may be pasted."),
+    )
+    wikidata = IdentifierField(
+        _("Wikidata item"),
+        scheme="wikidata",
+        help_text=_("Such as Q7330070. The address may be pasted."),
+    )
+    isni = IdentifierField(
+        _("ISNI"), scheme="isni", help_text=_("16 digits, such as 0000 0001 2103 2683.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -106,6 +125,7 @@ class Organization(SluggedRecord, ChoiceLabels, models.Model):
                 name="organization_country_iso_code",
                 violation_error_message=_("The country must be a two-letter ISO 3166-1 code."),
             ),
+            *unique_identifier_constraints("organization", ["ror", "wikidata", "isni"]),
         ]
         indexes = [models.Index(Lower("name"), name="organization_name_lower")]
 
@@ -132,11 +152,12 @@ class Organization(SluggedRecord, ChoiceLabels, models.Model):
         ignoring case, accents and word order: likely duplicates."""
         wanted = {normalise_name(value) for value in [self.name, self.short_name] if value}
         others = Organization.objects.exclude(pk=self.pk)
-        return [
+        same_name = [
             other
             for other in others
             if wanted & {normalise_name(v) for v in [other.name, other.short_name] if v}
         ]
+        return same_identifier_first(self, same_name)
 
     @property
     def logo_srcset(self):
@@ -149,6 +170,7 @@ class Organization(SluggedRecord, ChoiceLabels, models.Model):
     def clean(self):
         super().clean()
         self.validate_parent()
+        validate_identifiers_elsewhere(self)
 
     def validate_parent(self):
         if not self.parent_id:
@@ -164,6 +186,10 @@ class Organization(SluggedRecord, ChoiceLabels, models.Model):
                     % {"depth": self.MAX_DEPTH}
                 }
             )
+
+    @property
+    def identifiers(self):
+        return identifiers_of(self)
 
     @property
     def display_name(self):
@@ -251,6 +277,19 @@ class Person(SluggedRecord, ChoiceLabels, models.Model):
     biography = models.TextField(_("short biography"), blank=True)
     portrait = models.ImageField(_("portrait"), upload_to="portraits/", blank=True)
     website = models.URLField(_("website"), blank=True)
+    orcid = IdentifierField(
+        _("ORCID iD"),
+        scheme="orcid",
+        help_text=_("Such as 0000-0002-1825-0097. The address may be pasted."),
+    )
+    wikidata = IdentifierField(
+        _("Wikidata item"),
+        scheme="wikidata",
+        help_text=_("Such as Q42. The address may be pasted."),
+    )
+    isni = IdentifierField(
+        _("ISNI"), scheme="isni", help_text=_("16 digits, such as 0000 0001 2103 2683.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -267,6 +306,7 @@ class Person(SluggedRecord, ChoiceLabels, models.Model):
                 name="person_family_name_required",
                 violation_error_message=_("A person needs at least a family name."),
             ),
+            *unique_identifier_constraints("person", ["orcid", "wikidata", "isni"]),
         ]
         indexes = [models.Index(Lower("family_name"), "given_name", name="person_sort_name")]
 
@@ -293,7 +333,8 @@ class Person(SluggedRecord, ChoiceLabels, models.Model):
         others = Person.objects.exclude(pk=self.pk).only(
             "given_name", "family_name", "name_order", "slug"
         )
-        return [other for other in others if normalise_name(other.name) == wanted]
+        same_name = [other for other in others if normalise_name(other.name) == wanted]
+        return same_identifier_first(self, same_name)
 
     @property
     def portrait_srcset(self):
@@ -302,6 +343,14 @@ class Person(SluggedRecord, ChoiceLabels, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        validate_identifiers_elsewhere(self)
+
+    @property
+    def identifiers(self):
+        return identifiers_of(self)
 
     @property
     def name(self):
@@ -376,3 +425,39 @@ class FormerSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+def identifier_holders(record):
+    """(identifier, other record) for every other person or organization that carries one of
+    this record's identifiers. A shared identifier means the same person or organization was
+    entered twice (a Wikidata item or an ISNI names one thing, never a person and a body)."""
+    found = []
+    for identifier in identifiers_of(record):
+        for model in (Person, Organization):
+            if identifier.scheme.field not in {f.name for f in identifier_fields(model)}:
+                continue
+            others = model.objects.filter(**{identifier.scheme.field: identifier.value})
+            if model is type(record) and record.pk:
+                others = others.exclude(pk=record.pk)
+            found += [(identifier, other) for other in others]
+    return found
+
+
+def same_identifier_first(record, same_name):
+    """Likely duplicates: records sharing an identifier (certainly the same), then namesakes."""
+    holders = [other for _, other in identifier_holders(record) if type(other) is type(record)]
+    return list(dict.fromkeys([*holders, *same_name]))
+
+
+def validate_identifiers_elsewhere(record):
+    """Refuse an identifier that a record of the other kind already carries (the unique
+    constraints cover records of the same kind)."""
+    errors = {}
+    for identifier, other in identifier_holders(record):
+        if type(other) is not type(record):
+            errors.setdefault(identifier.scheme.field, []).append(
+                _("“%(record)s” (%(kind)s) already has this identifier.")
+                % {"record": other, "kind": other._meta.verbose_name}
+            )
+    if errors:
+        raise ValidationError(errors)

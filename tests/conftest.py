@@ -40,3 +40,12 @@ def empty_page_cache():
     durable.values, durable.checked = ("test", "test", "test"), time.monotonic()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def downloads_in_a_folder_of_their_own(settings, tmp_path):
+    """Built downloads and dumps go to a folder per test, and a change that commits builds them at
+    once (the immediate task backend), so no test reads another test's files."""
+    settings.DATA_DOWNLOADS_DIR = tmp_path / "downloads"
+    settings.DATA_DUMPS_DIR = tmp_path / "dumps"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -9,6 +9,7 @@ from events.models import (
     Citation,
     Event,
     EventOrganization,
+    EventSeries,
     KeyPoint,
     Presentation,
     Role,
@@ -51,6 +52,14 @@ class TopicFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Topic {n}")
     slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class EventSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventSeries
+
+    name = factory.Sequence(lambda n: f"Capacity Development Webinar Series {n}")
+    slug = factory.Sequence(lambda n: f"series-{n}")
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -34,9 +34,10 @@ UNKNOWN_SLUGS = ["no-such-record", "x" * 300, "0", "-"]
 
 WRONG_METHODS = ["post", "put", "patch", "delete"]
 
-# The language switcher's form posts here: the one public address that takes a POST (and
-# needs no CSRF token; see webinar/urls.py). tests/test_languages.py tests it.
-POSTED_TO = {"set_language"}
+# The public addresses that take a POST, without a CSRF token: the language switcher's form
+# (see webinar/urls.py; tests/test_languages.py tests it) and the reconciliation service,
+# whose clients post their query batches form-encoded (tests/events/test_reconciliation.py).
+POSTED_TO = {"set_language", "reconciliation:service"}
 
 
 @pytest.fixture

@@ -16,17 +16,23 @@ and the resolver, never written by hand, so language prefixes and new pages are 
 """
 
 import itertools
-from urllib.parse import unquote_plus, urlencode
+import json
+import re
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, resolve, reverse
 
 from events.models import EventOrganization, Role
+from events.opendata.files import DOWNLOADS, build_downloads
+from events.opendata.files import directory as downloads_directory
+from events.site.sitemaps import sitemaps
 from tests.factories import (
     CitationFactory,
     EventFactory,
     EventOrganizationFactory,
+    EventSeriesFactory,
     OrganizationFactory,
     PersonFactory,
     PresentationFactory,
@@ -47,6 +53,7 @@ DRAFT_WORDS = {
     "topic": "Tessarine policy",
     "source": "Lumenfall confidential dossier",
     "role title": "Provost of Embargoed Studies",
+    "series": "Quillwort Embargoed Series",
 }
 DRAFT_SLUGS = {
     "event": "quillwort-summit",
@@ -55,6 +62,7 @@ DRAFT_SLUGS = {
     "presentation": "nimbrel-findings",
     "topic": "tessarine-policy",
     "source": "lumenfall-dossier",
+    "series": "quillwort-series",
 }
 DRAFT_YEAR = 2031
 DRAFT_KIND = "forum"
@@ -86,6 +94,7 @@ def draft(walked_urls, shanghai):
         start_date=f"{DRAFT_YEAR}-05-04",
         end_date=f"{DRAFT_YEAR}-05-04",
         description="Nothing about this may be public before release.",
+        series=EventSeriesFactory(name=DRAFT_WORDS["series"], slug=DRAFT_SLUGS["series"]),
     )
     event.sources.add(source)
     CitationFactory(event=event, source=source, quote=source.text.split(".")[0] + ".")
@@ -128,6 +137,7 @@ def draft(walked_urls, shanghai):
         "shared organization": shared_organization,
         "own urls": [
             event.get_absolute_url(),
+            event.series.get_absolute_url(),
             presentation.get_absolute_url(),
             person.get_absolute_url(),
             organization.get_absolute_url(),
@@ -142,6 +152,8 @@ def searches_and_filters():
     queries.append({"q": DRAFT_WORDS["event title"].split()[0]})
     queries += [
         {"topic": DRAFT_SLUGS["topic"]},
+        {"series": DRAFT_SLUGS["series"]},
+        {"person": DRAFT_SLUGS["person"]},
         {"organization": DRAFT_SLUGS["organization"]},
         {"year": DRAFT_YEAR},
         {"kind": DRAFT_KIND},
@@ -158,7 +170,7 @@ def with_query(url, query):
 def assert_no_draft_words(response, url, *, slugs=True, asked=""):
     """No word or slug of the draft in the answer, except what the reader typed themselves
     (a search box may show the search back)."""
-    body = response.content.decode("utf-8", errors="replace")
+    body = response.getvalue().decode("utf-8", errors="replace")
     asked = unquote_plus(asked).lower()
     for what, word in DRAFT_WORDS.items():
         if word.lower() in asked:
@@ -190,6 +202,35 @@ def test_draft_appears_on_no_public_url(draft, walked_urls, client):
 
         assert response.status_code < 500, url
         assert_no_draft_words(response, url, asked=asked)
+
+
+def test_draft_is_in_no_built_download(draft, walked_urls, client):
+    # The downloads are served from files built in the background: the built files, and the
+    # answers served from them, leave the draft out as the streamed ones do.
+    manifest = build_downloads()
+
+    for entry in manifest["files"].values():
+        text = (downloads_directory() / entry["filename"]).read_text(encoding="utf-8")
+        for what, word in DRAFT_WORDS.items():
+            assert word not in text, f"draft {what} leaks in built {entry['filename']}"
+    served = [url for url in walked_urls if resolve(url).url_name in DOWNLOADS]
+    assert len(served) == len(DOWNLOADS)
+    for url in served:
+        response = client.get(url)
+        assert "ETag" in response, f"{url} is served from the built file"
+        assert_no_draft_words(response, url)
+
+
+def test_draft_is_in_no_part_of_the_sitemap(draft, client):
+    index = client.get(reverse("sitemap")).getvalue().decode()
+    parts = re.findall(r"<loc>([^<]+)</loc>", index)
+
+    assert len(parts) == len(sitemaps)
+    for part in parts:
+        url = urlsplit(part)
+        response = client.get(f"{url.path}?{url.query}" if url.query else url.path)
+        assert response.status_code == 200, part
+        assert_no_draft_words(response, part)
 
 
 def test_draft_own_addresses_answer_404_to_the_public(draft, client):
@@ -286,7 +327,7 @@ def test_leak_check_finds_a_published_record(walked_urls, client):
     event = EventFactory(title=DRAFT_WORDS["event title"], slug=DRAFT_SLUGS["event"])
     RoleFactory(event=event, person=PersonFactory(family_name=DRAFT_WORDS["person"]))
 
-    bodies = "".join(client.get(url).content.decode() for url in walked_urls)
+    bodies = "".join(client.get(url).getvalue().decode() for url in walked_urls)
 
     assert DRAFT_WORDS["event title"] in bodies
     assert DRAFT_WORDS["person"] in bodies
@@ -314,8 +355,56 @@ def test_leak_check_finds_a_published_record_by_search_and_filter(walked_urls, c
 
     for query in [f"topic={DRAFT_SLUGS['topic']}", f"year={DRAFT_YEAR}", f"kind={DRAFT_KIND}"]:
         for url in (event_list, api_list):
-            body = client.get(with_query(url, query)).content.decode()
+            body = client.get(with_query(url, query)).getvalue().decode()
             assert DRAFT_SLUGS["event"] in body, (url, query)
     for url in (event_list, api_list):
-        body = client.get(with_query(url, "q=Quillwort")).content.decode()
+        body = client.get(with_query(url, "q=Quillwort")).getvalue().decode()
         assert DRAFT_SLUGS["event"] in body, url
+
+
+def reconciliation_requests(urls):
+    """Each address of the reconciliation service (found by URL name, so a new one is walked
+    too), asked with the draft's words as queries, prefixes and ids, alone and as a batch."""
+    words = list(DRAFT_WORDS.values())
+    batch = {f"q{n}": {"query": word} for n, word in enumerate(words)}
+    ids = [f"{kind}:{DRAFT_SLUGS[kind]}" for kind in ("person", "organization", "event")]
+    parameters = [
+        {"queries": json.dumps(batch)},
+        *(
+            {"queries": json.dumps({"q": {"query": word, "type": kind}})}
+            for word in words
+            for kind in ("Person", "Organization", "Event")
+        ),
+        {"extend": json.dumps({"ids": ids, "properties": [{"id": "name"}, {"id": "title"}]})},
+        *({"prefix": word} for word in words),
+        *({"prefix": word[:4]} for word in words),
+        *({"id": entity_id} for entity_id in ids),
+    ]
+    for url in urls:
+        for given in parameters:
+            yield url, given
+
+
+def ids_in(given):
+    if "extend" in given:
+        return json.loads(given["extend"])["ids"]
+    return [given["id"]] if "id" in given else []
+
+
+def test_reconciliation_service_never_offers_the_draft(draft, client):
+    urls, _ = public_urls()
+    service_urls = [u.url for u in urls if u.name.startswith("reconciliation:")]
+    assert len(service_urls) >= 6
+    for url, given in reconciliation_requests(service_urls):
+        answers = [client.get(url, given)]
+        if url == reverse("reconciliation:service"):
+            answers.append(client.post(url, given))
+        for response in answers:
+            assert response.status_code < 500, (url, given)
+            # Answers never repeat a query's words, so only ids asked for may come back; a 404
+            # page may repeat the address asked for.
+            asked = urlencode(given) if response.status_code == 404 else " ".join(ids_in(given))
+            assert_no_draft_words(response, url, asked=asked)
+    for kind in ("person", "organization", "event"):
+        view = reverse("reconciliation:view", args=[f"{kind}:{DRAFT_SLUGS[kind]}"])
+        assert client.get(view).status_code == 404, kind

@@ -4,6 +4,7 @@ browser, the switcher and the cookie that remembers it, complete catalogues, and
 that falls back to English marked lang="en" instead of an invented translation.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -335,7 +336,7 @@ def test_popolo_lists_a_chinese_organization_name_as_other_name(client):
     organization = OrganizationFactory(name="Fudan University", name_zh_hans="复旦大学")
     EventOrganization.objects.create(event=EventFactory(), organization=organization)
 
-    data = client.get(reverse("data:popolo")).json()
+    data = json.loads(client.get(reverse("data:popolo")).getvalue())
 
     (listed,) = [o for o in data["organizations"] if o["id"] == f"organization/{organization.slug}"]
     assert listed["name"] == "Fudan University"

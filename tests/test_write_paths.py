@@ -47,10 +47,10 @@ class Reader:
         return self.client.get(reverse("data:event_jsonld", kwargs={"slug": SHANGHAI_SLUG}))
 
     def popolo(self):
-        return self.client.get(reverse("data:popolo")).json()
+        return json.loads(self.client.get(reverse("data:popolo")).getvalue())
 
     def csv(self, table):
-        return self.client.get(reverse(f"data:{table}_csv")).content.decode()
+        return self.client.get(reverse(f"data:{table}_csv")).getvalue().decode()
 
     def read_everything(self):
         """As a reader would before the change: every cache now holds the old record."""

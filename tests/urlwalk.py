@@ -21,6 +21,32 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 # Arguments for patterns that no model's get_absolute_url() reaches, by URL name. A value may
 # be a callable, called with no arguments once the database is ready.
+def _published_person_entity_id():
+    return f"person:{_published_person_slug()}"
+
+
+def _published_person_slug():
+    from events.models import Event
+
+    person = Event.objects.published().people().order_by("pk").first()
+    return person.slug if person else "no-published-person"
+
+
+def _published_series_slug():
+    # The Shanghai record belongs to no series: without one, an address that answers 404.
+    from events.models import EventSeries
+
+    series = EventSeries.objects.published().order_by("pk").first()
+    return series.slug if series else "no-published-series"
+
+
+def _published_topic_slug():
+    from events.models import Event
+
+    topic = Event.objects.published().topics_used().order_by("pk").first()
+    return topic.slug if topic else "no-published-topic"
+
+
 def first_fact():
     """A published event with a fact that quotes its evidence, and that fact's anchor."""
     from events.models import Citation, Event
@@ -41,7 +67,24 @@ def first_version():
     return {"slug": event.slug if event else "no-event", "number": 1}
 
 
-SAMPLE_KWARGS = {"api:event-fact": first_fact, "events:event_version": first_version}
+# Patterns whose arguments name no record. The sitemap's parts are walked one by one in
+# tests/test_draft_leaks.py; the walk itself takes the people part, where a person shared
+# with a draft is listed. A dump's files are walked with a name no dump has (404);
+# tests/events/test_dumps.py reads real dumps and checks they hold no draft.
+SAMPLE_KWARGS = {
+    "api:event-fact": first_fact,
+    "events:event_version": first_version,
+    "sitemap_section": {"section": "people"},
+    "data:dump_file": {"name": "2026-01-01T000000Z", "filename": "datapackage.json"},
+    "reconciliation:view": lambda: {"entity_id": _published_person_entity_id()},
+    "events:series": lambda: {"slug": _published_series_slug()},
+    "data:series_feed": lambda: {"slug": _published_series_slug()},
+    "data:series_calendar": lambda: {"slug": _published_series_slug()},
+    "data:person_feed": lambda: {"slug": _published_person_slug()},
+    "data:person_calendar": lambda: {"slug": _published_person_slug()},
+    "data:topic_feed": lambda: {"slug": _published_topic_slug()},
+    "data:topic_calendar": lambda: {"slug": _published_topic_slug()},
+}
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
 ]
+# Background builds of the whole-dataset downloads: Django's tasks framework (the
+# django-tasks backport) with its database backend, run by `manage.py db_worker`.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 
 # In the order they run on a request.
 MIDDLEWARE = [
@@ -306,6 +309,20 @@ DATA_LICENCE_URL = env.str(
 # citation managers name the publisher (the site's owner).
 SITE_PUBLISHER = env.str("DJANGO_SITE_PUBLISHER", default="Event Records")
 FEED_ITEMS = 50
+# The whole-dataset downloads (Popolo, events.ics, the CSVs) are built into this folder when
+# records change, by a task: TASKS names the backend (the database queue, worked by
+# `manage.py db_worker`; DJANGO_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# builds inside the process that made the change, for a site without a worker).
+DATA_DOWNLOADS_DIR = env.path("DJANGO_DATA_DOWNLOADS_DIR", default=BASE_DIR / "var" / "downloads")
+# Dated dumps (/data/dumps/): Frictionless Data Packages of the whole published record,
+# written by `manage.py make_dump` (or the daily task), the newest DJANGO_DATA_DUMPS_KEEP kept.
+DATA_DUMPS_DIR = env.path("DJANGO_DATA_DUMPS_DIR", default=BASE_DIR / "var" / "dumps")
+DATA_DUMPS_KEEP = env.int("DJANGO_DATA_DUMPS_KEEP", default=10)
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+    }
+}
 # API rate limit per client address (DRF throttling, counted in the shared cache so that
 # every app server counts together). The API is read-only and public; whole-dataset users
 # have the /data/ downloads, so a client that asks faster than a person or a polite script

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
-from events.opendata.urls import api_patterns, data_patterns
+from events.opendata.urls import api_patterns, data_patterns, reconciliation_patterns
+from events.site.sitemaps import index as sitemap_index
 from events.site.sitemaps import sitemaps
 from events.site.urls import people_patterns
 from events.site.views import FaviconView
@@ -29,9 +30,18 @@ urlpatterns = [
     path("health/ready/", outages.readiness, name="health_ready"),
     path("", include(data_patterns)),
     path("", include(api_patterns)),
+    # The Reconciliation Service API (OpenRefine and other tools): JSON, unprefixed.
+    path("", include(reconciliation_patterns)),
     # Public site: crawlers and browsers. Read-only, like every public page: other methods 405
     # (csrf_exempt so that the CSRF check does not answer 403 first; they never accept a form).
-    path("sitemap.xml", read_only(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of parts of at most 10,000 URLs each (the protocol allows 50,000 and 50 MB).
+    path("sitemap.xml", read_only(sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        read_only(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path(
         "robots.txt",
         read_only(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

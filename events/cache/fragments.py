@@ -25,6 +25,7 @@ from events.models import (
     Citation,
     Event,
     EventOrganization,
+    EventSeries,
     KeyPoint,
     Presentation,
     Role,
@@ -108,6 +109,8 @@ def events_showing(instance):
         return pks
     if isinstance(instance, Topic):
         return Event.objects.filter(topics=instance).values_list("pk", flat=True)
+    if isinstance(instance, EventSeries):
+        return Event.objects.filter(series=instance).values_list("pk", flat=True)
     return []
 
 

@@ -12,6 +12,8 @@ The one invalidation policy: what every write retires, whichever path made it.
   event's fragments, once per transaction.
 - Writes that send no signals (`bulk_create`, `QuerySet.update`, as in
   `generate_demo_data`) call `records_changed_in_bulk()`.
+- Every one of these queues one rebuild of the whole-dataset downloads when its transaction
+  commits (`events.opendata.files.rebuild_soon`).
 
 Both retirements happen when the change is made and again when its transaction commits, so a
 page rendered from the old rows in between never survives under the new value. The commit's
@@ -22,6 +24,8 @@ also retires only once when it starts, since nothing reads its half-loaded rows.
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+
+from events.opendata.files import rebuild_soon
 
 from . import fragments
 from .generation import new_generation, watcher
@@ -55,6 +59,19 @@ def at_commit(retire):
     return True
 
 
+def rebuild_downloads_at_commit():
+    """Queue one rebuild of the downloads for when the transaction commits: once for the
+    whole transaction, not per atomic block as `at_commit`, since a rebuild redoes every file
+    and import_records saves each record in a block of its own. A rollback drops the entry
+    with the changes that asked for it; a later change then asks again."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        entry[1] is rebuild_soon for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(rebuild_soon)
+
+
 def once_now_and_at_commit(retire):
     """For bulk writes: retire() at the first change of an atomic block and at its commit."""
     if at_commit(retire) and transaction.get_connection().in_atomic_block:
@@ -65,6 +82,7 @@ def records_changed_in_bulk():
     """For writes that send no signals: retire every page and every event's fragments."""
     once_now_and_at_commit(new_generation)
     once_now_and_at_commit(fragments.retire_all)
+    rebuild_downloads_at_commit()
 
 
 def record_saved_or_deleted(sender, instance, **kwargs):
@@ -75,6 +93,7 @@ def record_saved_or_deleted(sender, instance, **kwargs):
         return
     new_generation()
     at_commit(new_generation)
+    rebuild_downloads_at_commit()
     fragments.retire(fragments.events_showing(instance))
 
 
@@ -94,6 +113,7 @@ def relation_changed(sender, instance, action, pk_set, model, **kwargs):
     if action.startswith("post_"):
         new_generation()
         at_commit(new_generation)
+        rebuild_downloads_at_commit()
     if not action.startswith("post_") and action != "pre_clear":
         return
     pks = set(fragments.events_showing(instance))

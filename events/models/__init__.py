@@ -17,6 +17,7 @@ from .evidence import (
 )
 from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
+from .series import EventSeries
 from .topics import Topic
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Event",
     "EventOrganization",
     "EventQuerySet",
+    "EventSeries",
     "KeyPoint",
     "Presentation",
     "RetiredRecord",

@@ -45,13 +45,13 @@ class EventQuerySet(models.QuerySet):
         """With everything the event's page shows (events/models/shapes.py)."""
         from . import shapes
 
-        return self.prefetch_related(*shapes.everything_shown())
+        return self.select_related("series").prefetch_related(*shapes.everything_shown())
 
     def for_export(self):
         """With what the open-data formats read (events/models/shapes.py)."""
         from . import shapes
 
-        return self.prefetch_related(*shapes.exported())
+        return self.select_related("series").prefetch_related(*shapes.exported())
 
     def visible_to(self, user):
         """Staff may preview drafts at their public address; everyone else sees published."""
@@ -81,6 +81,12 @@ class EventQuerySet(models.QuerySet):
             .select_related("parent")
             .first()
         )
+
+    def series_used(self):
+        """Series of any of these events."""
+        from .series import EventSeries
+
+        return EventSeries.objects.filter(Exists(self.filter(series=OuterRef("pk"))))
 
     def topics_used(self):
         """Topics of any of these events."""
@@ -178,6 +184,16 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+
+    class EventStatus(models.TextChoices):
+        """What became of the event as announced (schema.org's EventStatusType); `status` is
+        whether the record is public."""
+
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+        POSTPONED = "postponed", _("Postponed")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        MOVED_ONLINE = "moved-online", _("Moved online")
 
     title = models.CharField(_("title"), max_length=300)
     original_title = models.CharField(
@@ -278,10 +294,32 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="events", blank=True
     )
+    series = models.ForeignKey(
+        "events.EventSeries",
+        verbose_name=_("series"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Only where a source names the series the event belongs to."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    event_status = models.CharField(
+        _("event status"),
+        max_length=16,
+        choices=EventStatus.choices,
+        default=EventStatus.SCHEDULED,
+        help_text=_("Whether it took place as announced. Only change it where a source says."),
+    )
+    previous_start_date = models.DateField(
+        _("previous start date"),
+        null=True,
+        blank=True,
+        help_text=_("For a rescheduled or postponed event: the date first announced."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -336,6 +374,28 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
                 condition=Q(speaker_count__gte=0) | Q(speaker_count__isnull=True),
                 name="event_speaker_count_not_negative",
                 violation_error_message=_("The speaker count cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(event_status="rescheduled") | Q(previous_start_date__isnull=False),
+                name="event_rescheduled_has_previous_date",
+                violation_error_message=_("A rescheduled event needs its previous start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_start_date__isnull=True)
+                | Q(event_status__in=["rescheduled", "postponed"]),
+                name="event_previous_date_only_if_moved",
+                violation_error_message=_(
+                    "Only a rescheduled or postponed event has a previous start date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(event_status="moved-online")
+                | Q(attendance_mode__in=["online", "mixed"]),
+                name="event_moved_online_is_online",
+                violation_error_message=_(
+                    "An event moved online needs the attendance mode “Online” or “Online and "
+                    "in person”."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
@@ -393,6 +453,10 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_scheduled(self):
+        return self.event_status == self.EventStatus.SCHEDULED
 
     @property
     def is_single_day(self):

@@ -1,0 +1,1 @@
+"""Open data: the published records in standard formats, as downloads and dated dumps."""

@@ -65,7 +65,15 @@ class OrganizationSummarySerializer(serializers.ModelSerializer):
 class OrganizationSerializer(OrganizationSummarySerializer):
     class Meta:
         model = Organization
-        fields = [*OrganizationSummarySerializer.Meta.fields, "country", "website"]
+        # Identifiers in their stored form ("013q1eq08", "Q42"), empty when not known.
+        fields = [
+            *OrganizationSummarySerializer.Meta.fields,
+            "country",
+            "website",
+            "ror",
+            "wikidata",
+            "isni",
+        ]
 
 
 class PersonSummarySerializer(serializers.ModelSerializer):
@@ -88,6 +96,10 @@ class PersonSerializer(PersonSummarySerializer):
             "native_name",
             "biography",
             "website",
+            # Identifiers in their stored form ("0000-0002-1825-0097", "Q42"), empty if unknown.
+            "orcid",
+            "wikidata",
+            "isni",
         ]
 
 
@@ -199,6 +211,9 @@ class EventSerializer(serializers.ModelSerializer):
     )
     organizations = ParticipationSerializer(source="participations", many=True)
     topics = TopicSerializer(many=True)
+    series = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The series' slug."
+    )
     url = PageUrl()
 
     class Meta:
@@ -217,6 +232,9 @@ class EventSerializer(serializers.ModelSerializer):
             "end_time",
             "time_zone",
             "time_as_stated",
+            "event_status",
+            "previous_start_date",
+            "series",
             "location",
             "language",
             "participant_count",
@@ -266,6 +284,10 @@ class EventFilterSerializer(serializers.Serializer):
         required=False, help_text="An organization's slug: events it hosted or took part in."
     )
     topic = serializers.SlugField(required=False, help_text="A topic's slug.")
+    series = serializers.SlugField(required=False, help_text="An event series' slug.")
+    person = serializers.SlugField(
+        required=False, help_text="A person's slug: events they had a role in or spoke at."
+    )
     q = serializers.CharField(
         required=False,
         max_length=200,
@@ -317,7 +339,12 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return Event.objects.published().with_everything_shown()
-        events = Event.objects.published().for_listing().prefetch_related("topics")
+        events = (
+            Event.objects.published()
+            .for_listing()
+            .select_related("series")
+            .prefetch_related("topics")
+        )
         return filters.filter_events(events, **query_filters(self.request, EventFilterSerializer))
 
 

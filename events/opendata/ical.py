@@ -6,7 +6,7 @@ import zoneinfo
 import icalendar
 from django.utils import translation
 
-from events.models import Role
+from events.models import Event, Role
 
 from .common import absolute_url, fact_sheet, language_tag, site_host
 
@@ -42,12 +42,24 @@ def calendar_address(path, name, **params):
     return address
 
 
+# RFC 5545 STATUS of a VEVENT: a postponed event has no date to keep it at, so it is tentative;
+# a rescheduled or moved event is confirmed at its new date or place.
+CALENDAR_STATUSES = {
+    Event.EventStatus.SCHEDULED: "CONFIRMED",
+    Event.EventStatus.CANCELLED: "CANCELLED",
+    Event.EventStatus.POSTPONED: "TENTATIVE",
+    Event.EventStatus.RESCHEDULED: "CONFIRMED",
+    Event.EventStatus.MOVED_ONLINE: "CONFIRMED",
+}
+
+
 def calendar_event(event):
     component = icalendar.Event()
     component.add("uid", calendar_uid(event))
     component.add("dtstamp", event.updated_at)
     component.add("last-modified", event.updated_at)
     component.add("sequence", event.version)
+    component.add("status", CALENDAR_STATUSES[event.event_status])
     # The file's text is in the language it is served in (English: see webinar/languages.py).
     language = {"LANGUAGE": language_tag(translation.get_language())}
     component.add("summary", event.title, parameters=language)

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from events.models import Event, EventOrganization
+from people import identifiers
 from people.models import Organization
 
 from .common import absolute_url, description_with_count, jsonld_text
@@ -22,6 +23,14 @@ ATTENDANCE_MODES = {
     Event.AttendanceMode.ONLINE: SCHEMA_ORG + "OnlineEventAttendanceMode",
     Event.AttendanceMode.IN_PERSON: SCHEMA_ORG + "OfflineEventAttendanceMode",
     Event.AttendanceMode.MIXED: SCHEMA_ORG + "MixedEventAttendanceMode",
+}
+
+EVENT_STATUSES = {
+    Event.EventStatus.SCHEDULED: SCHEMA_ORG + "EventScheduled",
+    Event.EventStatus.CANCELLED: SCHEMA_ORG + "EventCancelled",
+    Event.EventStatus.POSTPONED: SCHEMA_ORG + "EventPostponed",
+    Event.EventStatus.RESCHEDULED: SCHEMA_ORG + "EventRescheduled",
+    Event.EventStatus.MOVED_ONLINE: SCHEMA_ORG + "EventMovedOnline",
 }
 
 # schema.org 12.0 has no type for a research institute or an intergovernmental body;
@@ -64,8 +73,7 @@ def organization_node(organization, with_parent=True):
     }
     if organization.short_name and organization.short_name != organization.name:
         node["alternateName"] = organization.short_name
-    if organization.website:
-        node["sameAs"] = organization.website
+    add_identifiers(node, organization)
     if with_parent and organization.parent_id:
         # One level only: the parent's own parents are on its page, not loaded here.
         node["parentOrganization"] = organization_node(organization.parent, with_parent=False)
@@ -84,9 +92,19 @@ def person_node(person):
         node["givenName"] = person.given_name
     if person.honorific:
         node["honorificPrefix"] = person.honorific
-    if person.website:
-        node["sameAs"] = person.website
+    add_identifiers(node, person)
     return node
+
+
+def add_identifiers(node, record):
+    """`sameAs`: the record's own website and the address of each identifier (ORCID, ROR,
+    Wikidata, ISNI); `identifier`: each identifier as a PropertyValue, scheme named."""
+    same_as = ([record.website] if record.website else []) + identifiers.same_as(record)
+    if same_as:
+        node["sameAs"] = same_as[0] if len(same_as) == 1 else same_as
+    values = identifiers.property_values(record)
+    if values:
+        node["identifier"] = values
 
 
 def source_node(source):
@@ -151,9 +169,14 @@ def event_jsonld(event):
         "startDate": schema_date(event, event.start_date, event.start_time),
         "endDate": schema_date(event, event.end_date, event.end_time),
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
-        # A held event that went ahead as planned; schema.org has no "took place" status.
-        "eventStatus": SCHEMA_ORG + "EventScheduled",
+        # "Scheduled" is also what a held event that went ahead as planned is: schema.org has
+        # no "took place" status.
+        "eventStatus": EVENT_STATUSES[event.event_status],
     }
+    if event.previous_start_date:
+        node["previousStartDate"] = event.previous_start_date.isoformat()
+    if event.series_id:
+        node["superEvent"] = series_node(event.series)
     if event.has_time and event.end_time is None:
         del node["endDate"]
     add_original_title(node, event)
@@ -214,7 +237,7 @@ def presentation_node(event, presentation):
             event, event.start_date, presentation.start_time if event.has_time else None
         ),
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
-        "eventStatus": SCHEMA_ORG + "EventScheduled",
+        "eventStatus": EVENT_STATUSES[event.event_status],
     }
     add_original_title(node, presentation)
     if presentation.summary:
@@ -268,6 +291,25 @@ def event_summary_node(event):
         "url": absolute_url(event.get_absolute_url()),
         "startDate": schema_date(event, event.start_date, event.start_time),
     }
+
+
+def series_node(series):
+    url = absolute_url(series.get_absolute_url())
+    return {"@type": "EventSeries", "@id": url, "name": jsonld_text(series, "name"), "url": url}
+
+
+def series_jsonld(series, events):
+    """An EventSeries with the events the page lists as its `subEvent`s, in their order."""
+    node = {"@context": "https://schema.org", **series_node(series)}
+    if series.description:
+        node["description"] = series.description
+    if series.organizer_id:
+        node["organizer"] = organization_node(series.organizer)
+    if series.website:
+        node["sameAs"] = series.website
+    if events:
+        node["subEvent"] = [event_summary_node(event) for event in events]
+    return node
 
 
 def organization_jsonld(organization, children, participations):

@@ -1,8 +1,8 @@
 """Popolo JSON (popoloproject.com): people, organizations, memberships, events and speeches."""
 
-from events.models import Event
+from people import identifiers
 
-from .common import absolute_url, description_with_count, published_events, texts_by_language
+from .common import absolute_url, description_with_count, texts_by_language
 from .jsonld import schema_date
 
 
@@ -53,6 +53,8 @@ def popolo_person(person):
         data["other_names"] = [{"name": person.native_name, "note": "Name in native script"}]
     if person.website:
         data["links"].append({"url": person.website, "note": "Website"})
+    if person.identifiers:
+        data["identifiers"] = identifiers.popolo_identifiers(person)
     return data
 
 
@@ -72,6 +74,8 @@ def popolo_organization(organization):
         data.setdefault("other_names", []).append({"name": text, "note": f"Name in {tag}"})
     if organization.website:
         data["links"].append({"url": organization.website, "note": "Website"})
+    if organization.identifiers:
+        data["identifiers"] = identifiers.popolo_identifiers(organization)
     return data
 
 
@@ -91,6 +95,8 @@ def popolo_event(event):
         "organization_id": (
             f"organization/{organizers[0].organization.slug}" if organizers else None
         ),
+        # Popolo leaves the values open; these are the site's (and the API's) event statuses.
+        "status": event.event_status,
         "sources": popolo_sources(event),
     }
     return data
@@ -141,30 +147,3 @@ def popolo_speech(event, presentation, speaker, position):
         "event_id": f"event/{event.slug}/{presentation.slug}",
         "sources": popolo_sources(event, presentation),
     }
-
-
-def popolo(events=None):
-    """The whole published dataset as one Popolo document."""
-    events = list(published_events() if events is None else events)
-    published = Event.objects.published()
-    people = published.people()
-    organizations = published.organizations().select_related("parent")
-    data = {
-        "persons": [popolo_person(person) for person in people],
-        "organizations": [popolo_organization(org) for org in organizations],
-        "memberships": [],
-        "events": [],
-        "speeches": [],
-    }
-    for event in events:
-        data["events"].append(popolo_event(event))
-        data["memberships"].extend(
-            popolo_membership(role) for role in event.roles.all() if role.organization_id
-        )
-        position = 0
-        for presentation in event.presentations.all():
-            data["events"].append(popolo_presentation_event(event, presentation))
-            for speaker in presentation.speakers.all():
-                position += 1
-                data["speeches"].append(popolo_speech(event, presentation, speaker, position))
-    return data

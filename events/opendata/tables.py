@@ -1,11 +1,6 @@
 """CSV tables of events, people, organizations and roles, safe to open in a spreadsheet."""
 
-import csv
-import io
-
-from events.models import Event
-
-from .common import absolute_url, published_events
+from .common import absolute_url
 
 CSV_TABLES = ("events", "people", "organizations", "roles")
 
@@ -21,6 +16,8 @@ def event_rows(events):
         "start_time",
         "end_time",
         "time_zone",
+        "event_status",
+        "previous_start_date",
         "location",
         "participant_count",
         "participant_count_qualifier",
@@ -43,6 +40,8 @@ def event_rows(events):
             event.start_time.isoformat() if event.start_time else "",
             event.end_time.isoformat() if event.end_time else "",
             event.time_zone,
+            event.event_status,
+            event.previous_start_date.isoformat() if event.previous_start_date else "",
             event.location,
             "" if event.participant_count is None else event.participant_count,
             event.participant_count_qualifier if event.participant_count is not None else "",
@@ -56,7 +55,18 @@ def event_rows(events):
 
 
 def person_rows(people):
-    yield ["slug", "name", "honorific", "given_name", "family_name", "native_name", "url"]
+    yield [
+        "slug",
+        "name",
+        "honorific",
+        "given_name",
+        "family_name",
+        "native_name",
+        "orcid",
+        "wikidata",
+        "isni",
+        "url",
+    ]
     for person in people:
         yield [
             person.slug,
@@ -65,12 +75,27 @@ def person_rows(people):
             person.given_name,
             person.family_name,
             person.native_name,
+            person.orcid,
+            person.wikidata,
+            person.isni,
             absolute_url(person.get_absolute_url()),
         ]
 
 
 def organization_rows(organizations):
-    yield ["slug", "name", "short_name", "kind", "parent", "country", "website", "url"]
+    yield [
+        "slug",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "country",
+        "website",
+        "ror",
+        "wikidata",
+        "isni",
+        "url",
+    ]
     for organization in organizations:
         yield [
             organization.slug,
@@ -80,6 +105,9 @@ def organization_rows(organizations):
             organization.parent.slug if organization.parent_id else "",
             organization.country,
             organization.website,
+            organization.ror,
+            organization.wikidata,
+            organization.isni,
             absolute_url(organization.get_absolute_url()),
         ]
 
@@ -119,20 +147,6 @@ def role_rows(events):
             ]
 
 
-def csv_rows(table):
-    """Header and rows of one published table; `table` is one of CSV_TABLES."""
-    published = Event.objects.published()
-    if table == "events":
-        return event_rows(published_events())
-    if table == "people":
-        return person_rows(published.people())
-    if table == "organizations":
-        return organization_rows(published.organizations().select_related("parent"))
-    if table == "roles":
-        return role_rows(published_events())
-    raise ValueError(f"Unknown table {table!r}")
-
-
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
 # injection"): an editor's text such as "=HYPERLINK(…)" or "@SUM(…)" would run on a reader's
 # computer. Such text cells get a leading apostrophe, which spreadsheets show as plain text.
@@ -145,12 +159,3 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def csv_text(table):
-    """UTF-8 with a byte-order mark, so spreadsheets open Chinese names correctly."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in csv_rows(table))
-    return buffer.getvalue()

@@ -7,28 +7,59 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import api, facts
+from . import api, facts, follow, reconciliation
 from . import views as data_views
 from .feeds import LatestEventsFeed
+from .files import DOWNLOADS, DownloadView
+
+# What can be followed, and the first part of its feed's address.
+FOLLOWED = {
+    "person": "people",
+    "organization": "organizations",
+    "topic": "topics",
+    "series": "series",
+}
+
+
+def follow_patterns():
+    for kind, prefix in FOLLOWED.items():
+        yield path(
+            f"{prefix}/<slug:slug>.atom",
+            require_safe(follow.SubjectFeed(kind)),
+            name=f"{kind}_feed",
+        )
+        yield path(
+            f"{prefix}/<slug:slug>.ics",
+            follow.SubjectCalendarView.as_view(kind=kind),
+            name=f"{kind}_calendar",
+        )
+    yield path("data/search.atom", require_safe(follow.SearchFeed()), name="search_feed")
+    yield path("data/search.ics", follow.SearchCalendarView.as_view(), name="search_calendar")
+
 
 # Open data: downloads in standard formats, the Atom feed and the read-only JSON API. The
 # downloads keep the `data:` namespace; the API's routes keep `api:` (see README, Open data).
 data_patterns = (
     [
-        path("data/events.ics", data_views.CalendarView.as_view(), name="calendar"),
-        path("data/popolo.json", data_views.PopoloView.as_view(), name="popolo"),
-        path("data/events.csv", data_views.CsvView.as_view(table="events"), name="events_csv"),
-        path("data/people.csv", data_views.CsvView.as_view(table="people"), name="people_csv"),
-        path(
-            "data/organizations.csv",
-            data_views.CsvView.as_view(table="organizations"),
-            name="organizations_csv",
+        # Whole-dataset downloads: built files (events/opendata/files.py).
+        *(
+            path(f"data/{download.filename}", DownloadView.as_view(name=name), name=name)
+            for name, download in DOWNLOADS.items()
         ),
-        path("data/roles.csv", data_views.CsvView.as_view(table="roles"), name="roles_csv"),
+        # Dated dumps (events/opendata/dumps.py): the list, and each dump's files.
+        path("data/dumps/", data_views.DumpListView.as_view(), name="dumps"),
+        path(
+            "data/dumps/<str:name>/<str:filename>",
+            data_views.DumpFileView.as_view(),
+            name="dump_file",
+        ),
         # A feed is read-only: other methods get 405 like every other public page (no CSRF
         # check, which would answer 403 first).
         path("data/events.atom", csrf_exempt(require_safe(LatestEventsFeed())), name="feed"),
         path("events/<slug:slug>.ics", data_views.EventCalendarView.as_view(), name="event_ics"),
+        # Follow anything: the latest events of a person, organization, topic, series or
+        # search, as Atom and as an iCalendar subscription (events/opendata/follow.py).
+        *follow_patterns(),
         path(
             "events/<slug:slug>.jsonld",
             data_views.EventJsonLdView.as_view(),
@@ -70,4 +101,32 @@ api_patterns = (
         path("api/", include(api_router.urls)),
     ],
     "api",
+)
+
+# The Reconciliation Service API 0.2 (OpenRefine and other tools): `reconciliation:`.
+reconciliation_patterns = (
+    [
+        path("reconcile/", reconciliation.ServiceView.as_view(), name="service"),
+        path(
+            "reconcile/suggest/entity/",
+            reconciliation.SuggestEntityView.as_view(),
+            name="suggest_entity",
+        ),
+        path(
+            "reconcile/suggest/type/", reconciliation.SuggestTypeView.as_view(), name="suggest_type"
+        ),
+        path(
+            "reconcile/suggest/property/",
+            reconciliation.SuggestPropertyView.as_view(),
+            name="suggest_property",
+        ),
+        path(
+            "reconcile/propose_properties/",
+            reconciliation.ProposePropertiesView.as_view(),
+            name="propose_properties",
+        ),
+        path("reconcile/preview/", reconciliation.preview, name="preview"),
+        path("reconcile/view/<str:entity_id>/", reconciliation.view, name="view"),
+    ],
+    "reconciliation",
 )

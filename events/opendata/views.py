@@ -1,6 +1,6 @@
 """
-Downloads of the published records: iCalendar, schema.org JSON-LD, Popolo JSON and CSV, and
-the Data page that lists them. The formats are built in `events.exports`.
+One record's downloads (iCalendar, schema.org JSON-LD) and the Data page that lists every
+format, and the dated dumps. The whole-dataset downloads are built files: `files.py`.
 """
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.views.generic import TemplateView, View
 
 from events.models import Event
 
-from . import common, ical, jsonld, popolo, tables
+from . import common, dumps, files, ical, jsonld, tables
 
 
 def json_response(data, content_type):
@@ -35,34 +35,10 @@ class EventCalendarView(View):
         return response
 
 
-class CalendarView(View):
-    """Every published event as one .ics file, for calendar subscriptions."""
-
-    def get(self, request):
-        cal = ical.calendar(common.published_events(), name="Event Records")
-        return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
-
-
 class EventJsonLdView(View):
     def get(self, request, slug):
         event = get_object_or_404(common.published_events(), slug=slug)
         return json_response(jsonld.event_jsonld(event), "application/ld+json; charset=utf-8")
-
-
-class PopoloView(View):
-    def get(self, request):
-        return json_response(popolo.popolo(), "application/json; charset=utf-8")
-
-
-class CsvView(View):
-    table = None
-
-    def get(self, request):
-        if self.table not in tables.CSV_TABLES:
-            raise Http404
-        response = HttpResponse(tables.csv_text(self.table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.table}.csv"'
-        return response
 
 
 class DataView(TemplateView):
@@ -73,7 +49,35 @@ class DataView(TemplateView):
         context["licence_name"] = settings.DATA_LICENCE_NAME
         context["licence_url"] = settings.DATA_LICENCE_URL
         context["csv_tables"] = tables.CSV_TABLES
+        names = dumps.dump_names()
+        context["latest_dump"] = names[0] if names else None
+        context["site_url"] = settings.SITE_URL
         example = Event.objects.published().order_by("-published_at").first()
         context["example_event"] = example
         context["example_url"] = common.absolute_url(example.get_absolute_url()) if example else ""
         return context
+
+
+class DumpListView(View):
+    """/data/dumps/: the dated dumps, newest first, as JSON."""
+
+    def get(self, request):
+        return json_response({"dumps": dumps.listing()}, "application/json; charset=utf-8")
+
+
+class DumpFileView(View):
+    """One file of one dump: datapackage.json, a CSV table or the Popolo JSON."""
+
+    def get(self, request, name, filename):
+        content_types = {
+            download.filename: download.content_type for download in files.DOWNLOADS.values()
+        }
+        content_types[dumps.DESCRIPTOR] = "application/json; charset=utf-8"
+        if not dumps.NAME.match(name) or filename not in content_types:
+            raise Http404
+        try:
+            return files.file_response(
+                request, dumps.directory() / name / filename, content_types[filename]
+            )
+        except FileNotFoundError as error:
+            raise Http404 from error

@@ -37,9 +37,17 @@ class EventFilterForm(forms.Form):
     mode = forms.ChoiceField(label=_("Attendance"), required=False)
     organization = OrganizationChoiceField(label=_("Organization"), required=False)
     topic = forms.ChoiceField(label=_("Topic"), required=False)
+    series = forms.ChoiceField(label=_("Series"), required=False)
 
     def __init__(
-        self, *args, years=(), organizations=(), topics=(), find_organization=None, **kwargs
+        self,
+        *args,
+        years=(),
+        organizations=(),
+        topics=(),
+        series=(),
+        find_organization=None,
+        **kwargs,
     ):
         """years: [year]; organizations, topics: [(slug, label)] offered as options;
         find_organization(slug): the label of any other organization that may be chosen,
@@ -52,6 +60,7 @@ class EventFilterForm(forms.Form):
         self.fields["organization"].choices = any_choice + list(organizations)
         self.fields["organization"].find_label = find_organization
         self.fields["topic"].choices = any_choice + list(topics)
+        self.fields["series"].choices = any_choice + list(series)
 
     def filter(self, queryset):
         """The events that match the cleaned filters; call only on a valid form."""

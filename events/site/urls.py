@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     # The Data page is a page to read, in the reader's language; the files it lists are not,
     # so they stay in the unprefixed `data:` namespace below.
+    path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series"),
     path("data/", data_views.DataView.as_view(), name="data"),
 ]
 

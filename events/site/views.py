@@ -12,8 +12,8 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 from events.cache import fragments
 from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
-from events.models import Event, Presentation, shapes
-from events.opendata import citation, citing
+from events.models import Event, EventSeries, Presentation, shapes
+from events.opendata import citation, citing, jsonld
 from events.opendata.jsonld import event_script
 from events.site import versions
 from people.slugs import former_slug_target
@@ -80,6 +80,7 @@ class EventListView(PublicPageMixin, ListView):
                 for organization in published.busiest_organizations(self.organization_options)
             ],
             "topics": [(topic.slug, topic.name) for topic in published.topics_used()],
+            "series": [(series.slug, series.name) for series in published.series_used()],
         }
 
     def get_context_data(self, **kwargs):
@@ -99,7 +100,7 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
     context_object_name = "event"
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user)
+        return Event.objects.visible_to(self.request.user).select_related("series")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -213,3 +214,30 @@ class FaviconView(RedirectView):
 
     def get_redirect_url(self, *args, **kwargs):
         return static("favicon.ico")
+
+
+class SeriesDetailView(PublicPageMixin, ListView):
+    """A series and its published events, in the order they took place."""
+
+    template_name = "events/series_detail.html"
+    context_object_name = "events"
+    paginate_by = settings.EVENTS_PER_PAGE
+
+    def get_queryset(self):
+        self.series = get_object_or_404(
+            EventSeries.objects.published().select_related("organizer"), slug=self.kwargs["slug"]
+        )
+        return (
+            Event.objects.published()
+            .filter(series=self.series)
+            .order_by("start_date", "pk")
+            .for_listing()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["series"] = self.series
+        context["structured_data"] = jsonld.as_script(
+            jsonld.series_jsonld(self.series, context["events"])
+        )
+        return context

@@ -176,6 +176,40 @@ def test_chinese_page_renders_and_fits_a_phone(site, open_page, screenshot_dir, 
     page.screenshot(path=screenshot_dir / f"zh-hans-{page_type}-{width}.png", full_page=True)
 
 
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_axe_finds_no_wcag_violation_on_identifiers_status_series_follow_and_preview(
+    site, open_page, width_name
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from events.models import Event
+    from tests.factories import EventFactory, EventSeriesFactory, PersonFactory, RoleFactory
+
+    # Not a Shanghai person or event: its source gives no identifiers, status or series.
+    person = PersonFactory(slug="ada-identified", orcid="0000-0002-1825-0097", wikidata="Q42")
+    event = EventFactory(
+        event_status=Event.EventStatus.RESCHEDULED,
+        previous_start_date="2022-01-05",
+        series=EventSeriesFactory(slug="forum-series"),
+    )
+    RoleFactory(person=person, organization=None, event=event)
+    base = site["root"].rstrip("/")
+    for url in [
+        f"{base}/en/people/ada-identified/",
+        f"{base}/en{event.get_absolute_url().removeprefix('/en')}",
+        f"{base}/en/series/forum-series/",
+        f"{base}/zh-hans/series/forum-series/",
+        f"{base}/en/events/?year=2022",
+        f"{base}/reconcile/preview/?id=person:yijia-jing",
+    ]:
+        page = open_page(url, width=WIDTHS[width_name])
+        assert page.response.status == 200, url
+
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+
+        assert results.violations_count == 0, results.generate_report()
+
+
 def test_link_to_a_fact_opens_its_evidence_and_copies_its_address(browser, site):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()

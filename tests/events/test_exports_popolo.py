@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -28,7 +29,7 @@ COLLECTIONS = {
 def popolo_of(client):
     response = client.get(reverse("data:popolo"))
     assert response.status_code == 200
-    return response.json()
+    return json.loads(response.getvalue())
 
 
 def schema_errors(data):
@@ -138,10 +139,10 @@ def test_popolo_queries_do_not_grow_with_events(client, django_assert_num_querie
         PresentationFactory(event=event, speakers=[PersonFactory()])
 
     # Organizations and their ancestors come from one query, not one per row or level.
-    with django_assert_num_queries(9):
-        response = client.get(reverse("data:popolo"))
+    with django_assert_num_queries(8):
+        data = json.loads(client.get(reverse("data:popolo")).getvalue())
 
-    assert len(response.json()["events"]) == 2 * events
+    assert len(data["events"]) == 2 * events
 
 
 def test_popolo_membership_and_speech_name_their_own_source_not_every_source(client):

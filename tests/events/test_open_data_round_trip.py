@@ -81,7 +81,7 @@ def test_jsonld_round_trip(client, facts):
 
 
 def test_popolo_round_trip(client, facts):
-    data = json.loads(client.get(reverse("data:popolo")).content)
+    data = json.loads(client.get(reverse("data:popolo")).getvalue())
     event = next(e for e in data["events"] if e["id"] == f"event/{SHANGHAI_SLUG}")
     membership = next(
         m for m in data["memberships"] if m["person_id"] == f"person/{facts['chair']}"
@@ -98,7 +98,7 @@ def test_popolo_round_trip(client, facts):
 
 def test_csv_round_trip(client, facts):
     def rows(name):
-        content = client.get(reverse(f"data:{name}_csv")).content.decode("utf-8-sig")
+        content = client.get(reverse(f"data:{name}_csv")).getvalue().decode("utf-8-sig")
         return list(csv.DictReader(io.StringIO(content)))
 
     (event,) = rows("events")

@@ -459,11 +459,13 @@ def test_sitemap_lists_every_published_page_and_no_draft(client, shanghai):
     draft = EventFactory(draft=True, slug="secret-draft")
     RoleFactory(event=draft, person=PersonFactory(slug="secret-person"))
 
-    response = client.get("/sitemap.xml")
-
-    page = response.content.decode()
-    assert response.status_code == 200
+    index = client.get("/sitemap.xml").content.decode()
+    parts = re.findall(r"<loc>([^<]+)</loc>", index)
     base = "http://127.0.0.1:8000"
+    responses = [client.get(part.removeprefix(base)) for part in parts]
+
+    assert parts and all(response.status_code == 200 for response in responses)
+    page = "".join(response.content.decode() for response in responses)
     keynote = shanghai.presentations.get(kind="keynote")
     for language in ("en", "zh-hans"):
         for url in [
@@ -484,6 +486,47 @@ def test_sitemap_lists_every_published_page_and_no_draft(client, shanghai):
     assert f'hreflang="x-default" href="{base}/events/{shanghai.slug}/"' in page
     assert "secret-draft" not in page
     assert "secret-person" not in page
+    # Every URL says when it last changed.
+    assert page.count("<lastmod>") == page.count("<loc>")
+
+
+def test_sitemap_index_splits_sections_into_parts_within_the_limit(client, monkeypatch):
+    from events.site.sitemaps import SiteSitemap
+
+    monkeypatch.setattr(SiteSitemap, "limit", 4)
+    for _ in range(5):
+        RoleFactory(event=PresentationFactory().event)
+    drafted = EventFactory(draft=True, slug="secret-draft")
+
+    index = client.get("/sitemap.xml").content.decode()
+    parts = re.findall(r"<loc>([^<]+)</loc>", index)
+    pages = [client.get(part.removeprefix("http://127.0.0.1:8000")) for part in parts]
+    urls = [re.findall(r"<url>", page.content.decode()) for page in pages]
+
+    # 5 events in 2 languages = 10 URLs: parts of 4, 4 and 2.
+    event_parts = [part for part in parts if "sitemap-events.xml" in part]
+    assert event_parts == [
+        "http://127.0.0.1:8000/sitemap-events.xml",
+        "http://127.0.0.1:8000/sitemap-events.xml?p=2",
+        "http://127.0.0.1:8000/sitemap-events.xml?p=3",
+    ]
+    assert all(len(found) <= 4 for found in urls)
+    assert index.count("<lastmod>") == len(parts)
+    events = "".join(pages[parts.index(part)].content.decode() for part in event_parts)
+    assert events.count("<url>") == 10
+    assert len(set(re.findall(r"<loc>([^<]+)</loc>", events))) == 10
+    assert drafted.slug not in events
+
+
+@pytest.mark.parametrize("events", [1, 12])
+def test_sitemap_part_queries_do_not_grow_with_events(client, django_assert_num_queries, events):
+    for _ in range(events):
+        PresentationFactory(event=RoleFactory().event)
+
+    with django_assert_num_queries(2):
+        response = client.get("/sitemap-presentations.xml")
+
+    assert response.content.decode().count("<url>") == 2 * events
 
 
 def test_favicon_redirects_to_the_static_icon(client):
@@ -512,8 +555,9 @@ def test_filtered_event_list_queries_do_not_grow(client, django_assert_num_queri
         event = EventOrganizationFactory(part=EventOrganization.Part.HOST).event
         event.topics.add(topic)
 
-    # A search reads its page and its total in one query (OnePassPaginator).
-    with django_assert_num_queries(5):
+    # A search reads its page and its total in one query (OnePassPaginator); the filter
+    # options (years, organizations, topics, series) one query each.
+    with django_assert_num_queries(6):
         response = client.get(reverse("events:list"), {"q": "governance", "topic": "t"})
     assert len(response.context["events"]) == min(events, 20)
     assert response.context["paginator"].count == events

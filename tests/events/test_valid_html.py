@@ -15,6 +15,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from events.models import Event
+from people.models import Organization, Person
+from tests.factories import (
+    EventFactory,
+    EventOrganizationFactory,
+    EventSeriesFactory,
+    OrganizationFactory,
+    PersonFactory,
+    RoleFactory,
+)
+
 pytestmark = pytest.mark.django_db
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -29,6 +40,45 @@ def require_checker():
     if os.environ.get("REQUIRE_HTML_CHECK") == "1":
         pytest.fail(f"REQUIRE_HTML_CHECK=1 but {reason}", pytrace=False)
     pytest.skip(f"HTML validation skipped: {reason}.")
+
+
+def person_with_identifiers(shanghai):
+    """A person (not one of the Shanghai record's, whose source gives no identifiers) with
+    every identifier a person can have, so the page's identifier links are checked."""
+    person = Person.objects.filter(slug="ada-identified").first()
+    if person is None:
+        person = PersonFactory(
+            slug="ada-identified",
+            orcid="0000-0002-1825-0097",
+            wikidata="Q42",
+            isni="0000000121032683",
+        )
+        RoleFactory(event=shanghai, person=person, organization=None)
+    return person
+
+
+def organization_with_identifiers(shanghai):
+    organization = Organization.objects.filter(slug="identified-institute").first()
+    if organization is None:
+        organization = OrganizationFactory(
+            slug="identified-institute", ror="013q1eq08", wikidata="Q1065"
+        )
+        EventOrganizationFactory(event=shanghai, organization=organization)
+    return organization
+
+
+def rescheduled_event():
+    """An event (not the Shanghai one, whose source names no series) rescheduled, in a series."""
+    event = Event.objects.filter(slug="rescheduled-forum").first()
+    if event is None:
+        event = EventFactory(
+            slug="rescheduled-forum",
+            start_date="2022-06-01",
+            event_status=Event.EventStatus.RESCHEDULED,
+            previous_start_date="2022-03-01",
+            series=EventSeriesFactory(slug="forum-series", description="Yearly forums."),
+        )
+    return event
 
 
 def page_types(client, admin_client, shanghai):
@@ -52,6 +102,18 @@ def page_types(client, admin_client, shanghai):
         "people": (client, reverse("people:person_list")),
         "organizations": (client, reverse("people:organization_list")),
         "data": (client, reverse("events:data")),
+        "person-with-identifiers": (client, person_with_identifiers(shanghai).get_absolute_url()),
+        "organization-with-identifiers": (
+            client,
+            organization_with_identifiers(shanghai).get_absolute_url(),
+        ),
+        "event-rescheduled": (client, rescheduled_event().get_absolute_url()),
+        "event-list-with-status": (client, reverse("events:list") + "?year=2022"),
+        "series": (client, rescheduled_event().series.get_absolute_url()),
+        "reconciliation-preview": (
+            client,
+            reverse("reconciliation:preview") + "?id=person:yijia-jing",
+        ),
         "not-found": (client, reverse("events:home") + "no-such-page/"),
         "event-changes": (client, reverse("events:event_changes", args=[shanghai.slug])),
         "event-version": (client, reverse("events:event_version", args=[shanghai.slug, 1])),

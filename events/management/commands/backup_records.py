@@ -27,7 +27,14 @@ from django.db.migrations.recorder import MigrationRecorder
 # Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions,
 # login throttling records, the cache's generation); everything else is a record someone made
 # and is backed up.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "events.cachegeneration"]
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "events.cachegeneration",
+    "django_tasks_database",
+]
 # Version of the manifest's shape; 2 added the per-file checksums.
 MANIFEST_FORMAT = 2
 

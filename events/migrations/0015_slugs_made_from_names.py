@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0012_role_attestation_and_participant'),
+        ('events', '0014_role_attestation_and_participant'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_qa_quote_needs_source'),
+        ('events', '0013_event_series'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0013_slugs_made_from_names'),
+        ('events', '0015_slugs_made_from_names'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('people', '0004_slugs_made_from_names'),
+        ('people', '0005_slugs_made_from_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

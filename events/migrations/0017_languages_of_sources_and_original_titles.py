@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0014_time_as_stated_and_zone_picker'),
-        ('people', '0004_slugs_made_from_names'),
+        ('events', '0016_time_as_stated_and_zone_picker'),
+        ('people', '0005_slugs_made_from_names'),
     ]
 
     operations = [

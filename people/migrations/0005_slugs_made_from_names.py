@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('people', '0003_order_by_english_columns'),
+        ('people', '0004_identifiers'),
     ]
 
     operations = [

@@ -1,0 +1,193 @@
+"""
+Benchmark of the open data at 10,000 demo events (`make bench-data`, bench/README.md).
+
+1. Loads the demo data set of `make bench` (SQLite, var/bench-10000.sqlite3) unless it is
+   there, and builds the whole-dataset downloads with `manage.py build_downloads` and one
+   dated dump with `manage.py make_dump`, timing each and reading its peak memory.
+2. Serves with gunicorn as `make serve` does; for each download asks it once (time to first
+   byte, total time, bytes) and then runs wrk on it and on a static file of the same bytes
+   served by WhiteNoise from the same server: the ratio of the two is the figure that
+   travels between machines. The workers' peak resident memory is read from /proc.
+3. With BENCH_DATA_REUSE=1, files built by an earlier run are served without building again.
+   With BENCH_DATA_STREAMED=1, also asks each download once from a server that has no
+   built files (the streamed answer of a new site), with a long worker timeout.
+
+Writes bench/results/data-sqlite-<events>.json and prints the Markdown table.
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("BENCH_PORT", "8181")
+os.environ.setdefault("BENCH_DURATION", "10")
+os.environ.setdefault("BENCH_CACHE_URL", "locmemcache://")
+
+import run  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+DOWNLOADS = {
+    "popolo": "popolo.json",
+    "calendar": "events.ics",
+    "events_csv": "events.csv",
+    "people_csv": "people.csv",
+    "organizations_csv": "organizations.csv",
+    "roles_csv": "roles.csv",
+}
+BUILT = Path(
+    os.environ.get("BENCH_DATA_DOWNLOADS", run.ROOT / "var" / f"bench-downloads-{run.EVENTS}")
+)
+# BENCH_DATA_REUSE=1 serves the files an earlier run built instead of building them again.
+REUSE = os.environ.get("BENCH_DATA_REUSE") == "1"
+DUMPS = run.ROOT / "var" / f"bench-dumps-{run.EVENTS}"
+TWINS = run.STATIC_ROOT / "bench-data"
+CONNECTIONS = 8
+
+
+def timed(env, *args):
+    """(seconds, peak resident MB) of one management command, through GNU time."""
+    started = time.monotonic()
+    result = subprocess.run(
+        ["/usr/bin/time", "-v", run.PYTHON, "manage.py", *args],
+        cwd=run.ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    )
+    seconds = time.monotonic() - started
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    return round(seconds, 1), round(int(peak.group(1)) / 1024)
+
+
+def ask(path):
+    """(status, seconds to first byte, total seconds, bytes) of one GET."""
+    connection = http.client.HTTPConnection("127.0.0.1", run.PORT, timeout=600)
+    started = time.monotonic()
+    connection.request("GET", path)
+    response = connection.getresponse()
+    first = response.read(1)
+    first_byte = time.monotonic() - started
+    size = len(first)
+    while chunk := response.read(1024 * 1024):
+        size += len(chunk)
+    total = time.monotonic() - started
+    connection.close()
+    return response.status, round(first_byte, 3), round(total, 2), size
+
+
+def worker_peak_mb(server):
+    """The largest peak resident memory (VmHWM) of the gunicorn workers."""
+    peak = 0
+    for children in Path(f"/proc/{server.process.pid}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except FileNotFoundError:
+                continue
+            match = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if match:
+                peak = max(peak, int(match.group(1)))
+    return round(peak / 1024)
+
+
+def main():
+    env = run.environment(run.database_url("sqlite"))
+    env.update(
+        DJANGO_DATA_DOWNLOADS_DIR=str(BUILT),
+        DJANGO_DATA_DUMPS_DIR=str(DUMPS),
+        DJANGO_DATA_DUMPS_KEEP="1",
+        # The worker is not running here: builds are made by build_downloads itself.
+        DJANGO_TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+    )
+    run.load(env)
+    results = {"events": run.EVENTS, "commit": run_git("rev-parse", "--short", "HEAD")}
+    results["load_average"] = os.getloadavg()
+    if not (REUSE and (BUILT / "manifest.json").exists()):
+        for command in ("build_downloads", "make_dump"):
+            seconds, peak = timed(env, command)
+            results[command] = {"seconds": seconds, "peak_mb": peak}
+    manifest = json.loads((BUILT / "manifest.json").read_text())
+
+    shutil.rmtree(TWINS, ignore_errors=True)
+    TWINS.mkdir(parents=True)
+    for filename in DOWNLOADS.values():
+        shutil.copyfile(BUILT / filename, TWINS / filename)
+    run.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+    downloads = {}
+    probe = "/data/people.csv"
+    with run.Server(env, probe) as server:
+        for name, filename in DOWNLOADS.items():
+            path = f"/data/{filename}"
+            status, first_byte, total, size = ask(path)
+            assert status == 200 and size == manifest["files"][name]["bytes"], (name, status)
+            twin = f"/static/bench-data/{filename}"
+            served = run.measure(f"http://127.0.0.1:{run.PORT}{path}", connections=CONNECTIONS)
+            server.wait_until_idle()
+            static = run.measure(f"http://127.0.0.1:{run.PORT}{twin}", connections=CONNECTIONS)
+            server.wait_until_idle()
+            downloads[name] = {
+                "path": path,
+                "bytes": size,
+                "first_byte_s": first_byte,
+                "total_s": total,
+                "requests_per_second": served["requests_per_second"],
+                "static_requests_per_second": static["requests_per_second"],
+                "ratio": round(served["requests_per_second"] / static["requests_per_second"], 3),
+                "errors": served["errors"],
+            }
+            print(name, downloads[name], flush=True)
+        results["worker_peak_mb"] = worker_peak_mb(server)
+    results["downloads"] = downloads
+
+    if os.environ.get("BENCH_DATA_STREAMED") == "1":
+        streamed_env = dict(env, DJANGO_DATA_DOWNLOADS_DIR=str(BUILT) + "-none")
+        streamed_env["GUNICORN_TIMEOUT"] = "600"
+        shutil.rmtree(streamed_env["DJANGO_DATA_DOWNLOADS_DIR"], ignore_errors=True)
+        results["streamed"] = {}
+        with run.Server(streamed_env, "/robots.txt") as server:
+            for name, filename in DOWNLOADS.items():
+                status, first_byte, total, size = ask(f"/data/{filename}")
+                results["streamed"][name] = {
+                    "status": status,
+                    "first_byte_s": first_byte,
+                    "total_s": total,
+                    "bytes": size,
+                }
+                print("streamed", name, results["streamed"][name], flush=True)
+            results["streamed_worker_peak_mb"] = worker_peak_mb(server)
+
+    run.RESULTS.mkdir(exist_ok=True)
+    target = run.RESULTS / f"data-sqlite-{run.EVENTS}.json"
+    target.write_text(json.dumps(results, indent=1) + "\n")
+    print(markdown(results))
+
+
+def markdown(results):
+    lines = [
+        "| Download | Bytes | First byte s | Total s | req/s | Static req/s | Ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in results["downloads"].values():
+        lines.append(
+            f"| `{row['path']}` | {row['bytes']:,} | {row['first_byte_s']} | {row['total_s']} "
+            f"| {row['requests_per_second']} | {row['static_requests_per_second']} "
+            f"| {row['ratio']} |"
+        )
+    return "\n".join(lines)
+
+
+def run_git(*args):
+    return subprocess.run(
+        ["git", *args], cwd=run.ROOT, text=True, capture_output=True, check=False
+    ).stdout.strip()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
