@@ -15,6 +15,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from people.admin import PersonAdmin
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
 from people.editing.autocomplete import PreloadedAutocompleteFieldsMixin
+from people.editing.changes import record_field_change
+from people.editing.history import record_baseline
+from people.editing.languages import LanguageColumnsMixin
 from people.editing.versions import VersionedForm, VersionedInlineMixin
 from people.models import Person
 
@@ -91,10 +94,17 @@ class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInl
         return super().get_queryset(request).select_related("event", "organization")
 
 
-class RoleInline(PreloadedAutocompleteFieldsMixin, TranslationStackedInline):
+class RoleInline(PreloadedAutocompleteFieldsMixin, LanguageColumnsMixin, TranslationStackedInline):
     model = Role
     extra = 0
-    fields = [("order", "kind"), "person", "position_title", "organization", "source", "quote"]
+    fields = [
+        ("order", "kind", "attestation"),
+        "person",
+        "position_title",
+        "organization",
+        "source",
+        "quote",
+    ]
     autocomplete_fields = ["person", "organization", "source"]
     ordering = ["order", "pk"]
     verbose_name_plural = _("Roles: who took part, with their title at the time")
@@ -105,7 +115,10 @@ class RoleInline(PreloadedAutocompleteFieldsMixin, TranslationStackedInline):
 
 
 class PresentationInline(
-    PreloadedAutocompleteFieldsMixin, VersionedInlineMixin, TranslationStackedInline
+    PreloadedAutocompleteFieldsMixin,
+    LanguageColumnsMixin,
+    VersionedInlineMixin,
+    TranslationStackedInline,
 ):
     formfield_overrides = URL_FIELDS
     model = Presentation
@@ -124,7 +137,6 @@ class PresentationInline(
         "material_url",
     ]
     autocomplete_fields = ["speakers", "source"]
-    prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
     show_change_link = True
     verbose_name_plural = _("Programme (key points are edited on each presentation's page)")
@@ -205,13 +217,23 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
     # A filtered list shows its own count only: the total of every event costs a second
     # COUNT per page at 100,000 events.
     show_full_result_count = False
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "sources", "series"]
     readonly_fields = ["evidence_summary", "published_at", "created_at", "updated_at"]
     inlines = [EventOrganizationInline, RoleInline, PresentationInline, CitationInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "series"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    ("original_title", "original_title_language"),
+                    "slug",
+                    "kind",
+                    "series",
+                ]
+            },
+        ),
         (
             _("When"),
             {
@@ -219,6 +241,7 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
                     ("start_date", "end_date"),
                     ("start_time", "end_time"),
                     "time_zone",
+                    "time_as_stated",
                     ("event_status", "previous_start_date"),
                 ]
             },
@@ -323,11 +346,17 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
     def _set_status(self, request, queryset, status):
         changed = 0
         for event in queryset.exclude(status=status).select_for_update():
+            # The state an editor may have open, so that their save can merge with this one.
+            record_baseline([event])
+            old = event.get_status_display()
             event.status = status
             # A status change is a change: an editor with the form open must reload.
             event.version += 1
             event._change_reason = _("Published") if event.is_published else _("Unpublished")
             event.save()
+            record_field_change(
+                event, request.user, "status", old, event.get_status_display(), event._change_reason
+            )
             changed += 1
         return changed
 
@@ -347,7 +376,6 @@ class PresentationAdmin(CitePanelMixin, HistoryAdmin):
     search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
     list_select_related = ["event"]
     autocomplete_fields = ["event", "speakers", "source"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [KeyPointInline]
     # Material files are checked by content and renamed (events/materials.py).
     formfield_overrides = {
@@ -361,7 +389,19 @@ class PresentationAdmin(CitePanelMixin, HistoryAdmin):
         },
     }
     fieldsets = [
-        (None, {"fields": ["event", ("order", "kind"), "title", "slug", "speakers"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "event",
+                    ("order", "kind"),
+                    "title",
+                    ("original_title", "original_title_language"),
+                    "slug",
+                    "speakers",
+                ]
+            },
+        ),
         (_("When"), {"fields": [("start_time", "end_time")]}),
         (_("What was said"), {"fields": ["summary", "qa_followed", "qa_quote"]}),
         (_("Evidence"), {"fields": ["source", "quote"], "description": EVIDENCE_HELP}),
@@ -387,9 +427,8 @@ class SourceAdmin(RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "publisher", "url"]}),
+        (None, {"fields": ["title", "slug", "language", "publisher", "url"]}),
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
         (_("Content"), {"fields": ["text", "notes"]}),
     ]

@@ -29,6 +29,11 @@ class DuplicateWarningForm(VersionedForm):
         help_text=_("Tick only after checking that the existing record is someone else."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The box means something only beside a list of namesakes: hidden until one is shown.
+        self.fields[DUPLICATE_FIELD].widget = forms.HiddenInput()
+
     def probe(self):
         """An unsaved record with the submitted name, to compare with the stored ones."""
         raise NotImplementedError
@@ -57,6 +62,7 @@ class DuplicateWarningForm(VersionedForm):
                     for r in namesakes
                 ),
             )
+            self.fields[DUPLICATE_FIELD].widget = forms.CheckboxInput()
             raise forms.ValidationError(
                 format_html(
                     "{} {}. {}",
@@ -229,7 +235,6 @@ class OrganizationAdmin(RecordAdmin):
         "wikidata",
         "isni",
     ]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     readonly_fields = ["created_at", "updated_at"]
@@ -295,7 +300,6 @@ class PersonAdmin(RecordAdmin):
         "wikidata",
         "isni",
     ]
-    prepopulated_fields = {"slug": ["given_name", "family_name"]}
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (

@@ -6,11 +6,13 @@ roles, speaker links and affiliations that other apps attach to people without t
 knowing those apps exist.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .identifiers import identifier_fields
+from .models import FormerSlug
 from .signals import merged
 
 
@@ -43,6 +45,12 @@ def merge(kept, duplicate):
         # addresses) is rolled back with the merge.
         merged.send(sender=type(kept), kept=kept, duplicate=duplicate)
         duplicate.delete()
+        if getattr(duplicate, "slug", ""):
+            # Links to the duplicate's page now lead to the record it was merged into.
+            FormerSlug.objects.filter(
+                content_type=ContentType.objects.get_for_model(duplicate), object_id=duplicate.pk
+            ).update(object_id=kept.pk)
+            FormerSlug.objects.remember(kept, duplicate.slug)
         if adopted:
             # After the delete: the identifiers are unique, and the duplicate held them.
             for field, value in adopted.items():

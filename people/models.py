@@ -8,6 +8,7 @@ then, is recorded by the events app, which builds on this one.
 import re
 import unicodedata
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -19,12 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from people.choices import ChoiceLabels
 
 from . import images
+from .editing.changes import RecordChange  # noqa: F401  (a model of this app)
 from .identifiers import (
     IdentifierField,
     identifier_fields,
     identifiers_of,
     unique_identifier_constraints,
 )
+from .slugs import SluggedRecord
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 country code in capitals, such as CN or US.")
@@ -36,7 +39,7 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Organization(ChoiceLabels, models.Model):
+class Organization(SluggedRecord, ChoiceLabels, models.Model):
     # Levels from a top body to its smallest unit (body, department, division, unit, team).
     # Bounded so that ancestor lookups stay single SQL queries.
     MAX_DEPTH = 5
@@ -60,7 +63,13 @@ class Organization(ChoiceLabels, models.Model):
         blank=True,
         help_text=_("As the organization writes it, for example “UN DESA”."),
     )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Leave empty to make one from the name, in any script."),
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
     parent = models.ForeignKey(
         "self",
@@ -138,6 +147,9 @@ class Organization(ChoiceLabels, models.Model):
 
     def get_absolute_url(self):
         return reverse("people:organization", kwargs={"slug": self.slug})
+
+    def slug_text(self):
+        return self.name_en or self.name or self.short_name
 
     def namesakes(self):
         """Other organizations whose name or short name reads the same as this one's,
@@ -236,7 +248,7 @@ class Organization(ChoiceLabels, models.Model):
         return f"{self.name}, {self.parent.label}"
 
 
-class Person(ChoiceLabels, models.Model):
+class Person(SluggedRecord, ChoiceLabels, models.Model):
     class NameOrder(models.TextChoices):
         GIVEN_FIRST = "given-first", _("Given name first (Yijia Jing)")
         FAMILY_FIRST = "family-first", _("Family name first (Jing Yijia)")
@@ -259,7 +271,13 @@ class Person(ChoiceLabels, models.Model):
         blank=True,
         help_text=_("Only where an authoritative source gives it."),
     )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Leave empty to make one from the name, in the order it is shown."),
+    )
     biography = models.TextField(_("short biography"), blank=True)
     portrait = models.ImageField(_("portrait"), upload_to="portraits/", blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -312,6 +330,10 @@ class Person(ChoiceLabels, models.Model):
     def get_absolute_url(self):
         return reverse("people:person", kwargs={"slug": self.slug})
 
+    def slug_text(self):
+        # The name as it is shown: “Lee Jae-young” is lee-jae-young, not jae-young-lee.
+        return self.name
+
     def namesakes(self):
         """Other people whose name reads the same, ignoring case, accents and name order:
         likely duplicates."""
@@ -360,6 +382,57 @@ def normalise_name(value):
     decomposed = unicodedata.normalize("NFKD", value)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     return " ".join(sorted(re.findall(r"\w+", plain)))
+
+
+class FormerSlugQuerySet(models.QuerySet):
+    def remember(self, record, slug):
+        """Keep `slug` as an old address of `record` (a later holder of the slug wins)."""
+        self.update_or_create(
+            content_type=ContentType.objects.get_for_model(record),
+            scope=record.scope_id(),
+            slug=slug,
+            defaults={"object_id": record.pk},
+        )
+
+    def forget(self, record):
+        """The record's current slug is nobody's former one any more."""
+        self.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            scope=record.scope_id(),
+            slug=record.slug,
+        ).delete()
+
+
+class FormerSlug(models.Model):
+    """A slug a public record had before, so that its old address still leads to it
+    (answered with a permanent redirect by the record's page)."""
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    # The parent's primary key where slugs are unique only within a parent (a presentation's
+    # event), else 0.
+    scope = models.PositiveBigIntegerField(_("within"), default=0)
+    slug = models.SlugField(_("former slug"), max_length=160)
+    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    objects = FormerSlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("former slug")
+        verbose_name_plural = _("former slugs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "scope", "slug"],
+                name="former_slug_unique",
+                violation_error_message=_("This slug already leads to a record."),
+            )
+        ]
+
+    def __str__(self):
+        return self.slug
 
 
 def identifier_holders(record):

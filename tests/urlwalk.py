@@ -156,6 +156,11 @@ def admin_kwargs(name, arguments):
         history = getattr(model, "history", None)
         record = history.first() if history is not None else None
         kwargs["history_id"] = str(record.history_id) if record else "1"
+    if "change_id" in arguments:
+        from people.editing.changes import RecordChange
+
+        change = RecordChange.objects.first()
+        kwargs["change_id"] = change.pk if change else 1
     if "content_type_id" in arguments:
         from events.models import Event
 

@@ -3,8 +3,10 @@ Event records: what happened, who took part in which capacity, what was presente
 source behind each fact. One module per family of models; every model is importable from here.
 """
 
+from events.time_zones import validate_time_zone  # named by the first migrations
+
 from .cache import CacheGeneration
-from .event import Event, EventOrganization, EventQuerySet, validate_time_zone
+from .event import Event, EventOrganization, EventQuerySet
 from .evidence import (
     Citation,
     Cited,

@@ -1,6 +1,6 @@
 """The event record and the organizations that took part in it."""
 
-import zoneinfo
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,19 +11,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from events.time_zones import TimeZoneField, zone_label
 from people.choices import ChoiceLabels
 from people.models import Organization, Person
+from people.slugs import SluggedRecord
 
-from .evidence import Cited, Source, cited_constraint
+from .evidence import Cited, Source, cited_constraint, validate_language_tag
 from .topics import Topic
-
-
-def validate_time_zone(value):
-    if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(
-            _("“%(value)s” is not an IANA time zone name, such as Asia/Shanghai."),
-            params={"value": value},
-        )
 
 
 class EventQuerySet(models.QuerySet):
@@ -171,7 +165,7 @@ class EventQuerySet(models.QuerySet):
         return Exists(self.filter(pk=OuterRef(event_field)))
 
 
-class Event(ChoiceLabels, models.Model):
+class Event(SluggedRecord, ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         WEBINAR = "webinar", _("Webinar")
         CONFERENCE = "conference", _("Conference")
@@ -209,7 +203,29 @@ class Event(ChoiceLabels, models.Model):
         MOVED_ONLINE = "moved-online", _("Moved online")
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    original_title = models.CharField(
+        _("original title"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The title as the source writes it, where that is in another language than the "
+            "English and Chinese columns."
+        ),
+    )
+    original_title_language = models.CharField(
+        _("language of the original title"),
+        max_length=35,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text=_("BCP 47 code, such as ko or ja."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=160,
+        unique=True,
+        blank=True,
+        help_text=_("Leave empty to make one from the title, in any script."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBINAR)
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"))
@@ -220,12 +236,22 @@ class Event(ChoiceLabels, models.Model):
         _("start time"), null=True, blank=True, help_text=_("Leave empty unless a source says.")
     )
     end_time = models.TimeField(_("end time"), null=True, blank=True)
-    time_zone = models.CharField(
+    time_zone = TimeZoneField(
         _("time zone"),
-        max_length=64,
         blank=True,
-        validators=[validate_time_zone],
-        help_text=_("IANA name, such as Asia/Shanghai; required with a start time."),
+        help_text=_(
+            "Type a city, a zone or an abbreviation such as EDT and pick the zone of the place; "
+            "required with a start time."
+        ),
+    )
+    time_as_stated = models.CharField(
+        _("time as the source states it"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The source's own words, such as “21:00 Beijing / 9:00 New York / 15:00 Geneva”; "
+            "shown beside the time above, which calendars read."
+        ),
     )
     attendance_mode = models.CharField(
         _("attendance mode"),
@@ -240,6 +266,7 @@ class Event(ChoiceLabels, models.Model):
         _("language"),
         max_length=35,
         blank=True,
+        validators=[validate_language_tag],
         help_text=_("BCP 47 code of the language the event was held in, such as en or zh."),
     )
     participant_count = models.PositiveIntegerField(
@@ -312,6 +339,11 @@ class Event(ChoiceLabels, models.Model):
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish and unpublish events"))]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(original_title="") | ~Q(original_title_language=""),
+                name="event_original_title_has_language",
+                violation_error_message=_("Give the language of the original title."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="event_ends_after_start",
@@ -399,6 +431,12 @@ class Event(ChoiceLabels, models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def slug_text(self):
+        return self.title_en or self.title_zh_hans or self.title
+
+    def had_public_address(self, stored):
+        return stored.is_published
+
     def clean(self):
         super().clean()
         if self.start_date and not self.end_date:
@@ -439,6 +477,15 @@ class Event(ChoiceLabels, models.Model):
     @property
     def has_time(self):
         return self.start_time is not None
+
+    @property
+    def time_zone_label(self):
+        """“EDT, UTC−4”: the zone as it was on the event's day, for readers."""
+        if not self.has_time or not self.time_zone:
+            return ""
+        return zone_label(
+            self.time_zone, datetime.datetime.combine(self.start_date, self.start_time)
+        )
 
     @property
     def format_label(self):

@@ -1,5 +1,7 @@
 """Evidence: the sources a record's facts come from, and the quoted passage behind each fact."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -7,19 +9,51 @@ from django.utils.translation import gettext_lazy as _
 
 from people.choices import ChoiceLabels
 from people.models import SlugQuerySet
+from people.slugs import SluggedRecord
 
 from .. import quotes
 
 
-class Source(models.Model):
+def validate_language_tag(value):
+    """A well-formed BCP 47 tag of the common shape: language, then script, region and
+    variants (ko, zh-Hans, pt-BR, sr-Latn-RS, de-CH-1996)."""
+    if value and not LANGUAGE_TAG.fullmatch(value):
+        raise ValidationError(
+            _("“%(value)s” is not a BCP 47 language tag, such as en, ko or zh-Hans."),
+            params={"value": value},
+        )
+
+
+LANGUAGE_TAG = re.compile(
+    r"[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-(?:[a-zA-Z]{2}|[0-9]{3}))?(-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+)
+
+
+class Source(SluggedRecord, models.Model):
     """A document that facts of a record come from."""
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Leave empty to make one from the title, in any script."),
+    )
     publisher = models.CharField(_("publisher"), max_length=255, blank=True)
     url = models.URLField(_("address (URL)"), max_length=500, blank=True)
     published_on = models.DateField(_("date published"), null=True, blank=True)
     accessed_on = models.DateField(_("date accessed"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=35,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text=_(
+            "BCP 47 code of the language the source is written in, such as en, ko or zh-Hans: "
+            "its quotes are marked with it, so screen readers read them in the right voice."
+        ),
+    )
     text = models.TextField(
         _("text"),
         blank=True,
@@ -56,6 +90,9 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def slug_text(self):
+        return self.title
 
     def clean(self):
         super().clean()

@@ -3,12 +3,15 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from people.models import Organization, Person
+from people.slugs import SluggedRecord
 
 from .event import Event
-from .evidence import Cited, cited_constraint
+from .evidence import Cited, cited_constraint, validate_language_tag
 
 
 class RoleQuerySet(models.QuerySet):
@@ -34,6 +37,12 @@ class Role(Cited):
         CLOSING_REMARKS = "closing-remarks", _("Closing remarks")
         RAPPORTEUR = "rapporteur", _("Rapporteur")
         ORGANIZER = "organizer", _("Organizer")
+        # For a source that says no more than that someone takes part ("will attend").
+        PARTICIPANT = "participant", _("Participant")
+
+    class Attestation(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced: the source says they will take part")
+        CONFIRMED = "confirmed", _("Confirmed: the source says they took part")
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="roles"
@@ -42,6 +51,16 @@ class Role(Cited):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles"
     )
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    attestation = models.CharField(
+        _("as the source says"),
+        max_length=10,
+        choices=Attestation.choices,
+        default=Attestation.CONFIRMED,
+        help_text=_(
+            "An announcement or programme says who will take part; a report, recording or "
+            "minutes say who did. Record no more than the source says."
+        ),
+    )
     position_title = models.CharField(
         _("title at the time"),
         max_length=300,
@@ -82,6 +101,28 @@ class Role(Cited):
     natural_key.dependencies = ["events.event", "people.person", "people.organization"]
 
     @property
+    def is_announced(self):
+        return self.attestation == self.Attestation.ANNOUNCED
+
+    def attests_performance(self, today=None):
+        """Whether the record may say this person performs in the event: a confirmed role,
+        or an announced one of an event not yet over (an announcement of a past event says
+        only that they were expected)."""
+        if not self.is_announced:
+            return True
+        today = today or timezone.localdate()
+        return self.event.end_date >= today
+
+    @property
+    def kind_label(self):
+        """“Speaker”, or “Speaker (announced)” when the source only says they will take part."""
+        if self.is_announced:
+            return pgettext("a role that a source announced", "%(role)s (announced)") % {
+                "role": self.get_kind_display()
+            }
+        return self.get_kind_display()
+
+    @property
     def title_at_the_time(self):
         """“Vice President, Shanghai Academy of Social Sciences”."""
         parts = [self.position_title]
@@ -98,7 +139,9 @@ class PresentationQuerySet(models.QuerySet):
         return self.filter(event__in=Event.objects.published())
 
 
-class Presentation(Cited):
+class Presentation(SluggedRecord, Cited):
+    slug_scope = "event"
+
     class Kind(models.TextChoices):
         OPENING_REMARKS = "opening-remarks", _("Opening remarks")
         KEYNOTE = "keynote", _("Keynote")
@@ -113,7 +156,28 @@ class Presentation(Cited):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="presentations"
     )
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=160)
+    original_title = models.CharField(
+        _("original title"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The title as the source writes it, where that is in another language than the "
+            "English and Chinese columns."
+        ),
+    )
+    original_title_language = models.CharField(
+        _("language of the original title"),
+        max_length=35,
+        blank=True,
+        validators=[validate_language_tag],
+        help_text=_("BCP 47 code, such as ko or ja."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=160,
+        blank=True,
+        help_text=_("Leave empty to make one from the title, in any script."),
+    )
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESENTATION
     )
@@ -173,6 +237,11 @@ class Presentation(Cited):
                 name="presentation_ends_after_start",
                 violation_error_message=_("The end time cannot be before the start time."),
             ),
+            models.CheckConstraint(
+                condition=Q(original_title="") | ~Q(original_title_language=""),
+                name="presentation_original_title_has_language",
+                violation_error_message=_("Give the language of the original title."),
+            ),
             cited_constraint("presentation"),
             models.CheckConstraint(
                 condition=Q(qa_quote="") | Q(source__isnull=False),
@@ -191,6 +260,12 @@ class Presentation(Cited):
 
     def natural_key(self):
         return self.event.natural_key() + (self.slug,)
+
+    def slug_text(self):
+        return self.title_en or self.title_zh_hans or self.title
+
+    def had_public_address(self, stored):
+        return Event.objects.published().filter(pk=stored.event_id).exists()
 
     natural_key.dependencies = ["events.event", "people.person"]
 

@@ -114,6 +114,8 @@ class SourceSerializer(serializers.Serializer):
     publisher = serializers.CharField()
     url = serializers.URLField(allow_blank=True)
     published_on = serializers.DateField(allow_null=True)
+    # The language of the source's text, and so of every quote citing it.
+    language = serializers.CharField()
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
@@ -136,6 +138,7 @@ class RoleSerializer(serializers.ModelSerializer):
         fields = [
             "person",
             "kind",
+            "attestation",
             "position_title",
             "position_title_zh_hans",
             "organization",
@@ -171,6 +174,8 @@ class PresentationSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "title_zh_hans",
+            "original_title",
+            "original_title_language",
             "kind",
             "order",
             "start_time",
@@ -217,6 +222,8 @@ class EventSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "title_zh_hans",
+            "original_title",
+            "original_title_language",
             "kind",
             "attendance_mode",
             "start_date",
@@ -224,6 +231,7 @@ class EventSerializer(serializers.ModelSerializer):
             "start_time",
             "end_time",
             "time_zone",
+            "time_as_stated",
             "event_status",
             "previous_start_date",
             "series",

@@ -81,7 +81,7 @@ def fact_sheet(event):
     if counts:
         lines.append(counts)
     for role in event.roles.all():
-        line = f"{role.get_kind_display()}: {role.person.name_with_honorific}"
+        line = f"{role.kind_label}: {role.person.name_with_honorific}"
         if role.title_at_the_time:
             line += f", {role.title_at_the_time}"
         lines.append(line)

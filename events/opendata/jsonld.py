@@ -116,7 +116,19 @@ def source_node(source):
         node["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.published_on:
         node["datePublished"] = source.published_on.isoformat()
+    if source.language:
+        node["inLanguage"] = source.language
+        node["name"] = {"@value": source.title, "@language": source.language}
     return node
+
+
+def add_original_title(node, record):
+    """The title as the source writes it, tagged with its language (“원제”@ko)."""
+    if record.original_title:
+        node["alternateName"] = {
+            "@value": record.original_title,
+            "@language": record.original_title_language,
+        }
 
 
 def location_nodes(event):
@@ -129,6 +141,19 @@ def location_nodes(event):
     return nodes
 
 
+def announced_sentence(event):
+    """Who a source announced for an event that is now over: not performers, since no source
+    says they took part, but still named (“Announced, not confirmed: …”)."""
+    names = [
+        f"{role.person.name_with_honorific} ({role.get_kind_display()})"
+        for role in event.roles.all()
+        if role.is_announced and not role.attests_performance()
+    ]
+    if not names:
+        return ""
+    return "Announced, not confirmed by a source: " + ", ".join(names) + "."
+
+
 def event_jsonld(event):
     """The schema.org Event for a published record (read with `published_events()`)."""
     url = absolute_url(event.get_absolute_url())
@@ -138,7 +163,9 @@ def event_jsonld(event):
         "@id": url,
         "url": url,
         "name": jsonld_text(event, "title"),
-        "description": description_with_count(event),
+        "description": "\n\n".join(
+            part for part in [description_with_count(event), announced_sentence(event)] if part
+        ),
         "startDate": schema_date(event, event.start_date, event.start_time),
         "endDate": schema_date(event, event.end_date, event.end_time),
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
@@ -152,6 +179,7 @@ def event_jsonld(event):
         node["superEvent"] = series_node(event.series)
     if event.has_time and event.end_time is None:
         del node["endDate"]
+    add_original_title(node, event)
     locations = location_nodes(event)
     if locations:
         node["location"] = locations[0] if len(locations) == 1 else locations
@@ -164,13 +192,20 @@ def event_jsonld(event):
         node.setdefault(prop, []).append(organization_node(participation.organization))
     performers = []
     for role in event.roles.all():
+        if not role.attests_performance():
+            continue
         performer = {
             "@type": "Role",
             "roleName": role.get_kind_display(),
             "performer": person_node(role.person),
         }
+        descriptions = []
         if role.title_at_the_time:
-            performer["description"] = f"{role.title_at_the_time} (title at the time)"
+            descriptions.append(f"{role.title_at_the_time} (title at the time)")
+        if role.is_announced:
+            descriptions.append("announced: the source says they will take part")
+        if descriptions:
+            performer["description"] = "; ".join(descriptions)
         if role.source_id:
             performer["subjectOf"] = source_node(role.source)
         performers.append(performer)
@@ -204,6 +239,7 @@ def presentation_node(event, presentation):
         "eventAttendanceMode": ATTENDANCE_MODES[event.attendance_mode],
         "eventStatus": EVENT_STATUSES[event.event_status],
     }
+    add_original_title(node, presentation)
     if presentation.summary:
         node["description"] = presentation.summary
     locations = location_nodes(event)
@@ -224,7 +260,8 @@ def person_jsonld(person, roles):
     affiliations = []
     events = {}
     for role in roles:
-        events.setdefault(role.event_id, role.event)
+        if role.attests_performance():
+            events.setdefault(role.event_id, role.event)
         if role.organization_id is None:
             continue
         affiliation = {

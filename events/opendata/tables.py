@@ -119,12 +119,14 @@ def role_rows(events):
         "person",
         "person_name",
         "role",
+        "attestation",
         "title_at_the_time",
         "position_title",
         "organization",
         "organization_name",
         "source",
         "quote",
+        "quote_language",
     ]
     for event in events:
         for role in event.roles.all():
@@ -134,12 +136,14 @@ def role_rows(events):
                 role.person.slug,
                 role.person.name_with_honorific,
                 role.kind,
+                role.attestation,
                 role.title_at_the_time,
                 role.position_title,
                 role.organization.slug if role.organization_id else "",
                 role.organization.name if role.organization_id else "",
                 role.source.title if role.source_id else "",
                 role.quote,
+                role.source.language if role.source_id else "",
             ]
 
 

@@ -11,10 +11,11 @@ from events.opendata import jsonld
 from people.models import Organization, Person
 
 from .paginators import KnownCountPaginator
+from .redirects import FollowsFormerSlugs
 from .views import organization_count, person_count
 
 
-class PersonDetailView(PublicPageMixin, DetailView):
+class PersonDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "people/person_detail.html"
     context_object_name = "person"
 
@@ -42,7 +43,7 @@ class PersonDetailView(PublicPageMixin, DetailView):
         return context
 
 
-class OrganizationDetailView(PublicPageMixin, DetailView):
+class OrganizationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "people/organization_detail.html"
     context_object_name = "organization"
     latest_count = 20

@@ -16,9 +16,11 @@ from events.models import Event, EventSeries, Presentation, shapes
 from events.opendata import citation, citing, jsonld
 from events.opendata.jsonld import event_script
 from events.site import versions
+from people.slugs import former_slug_target
 
 from .forms import EventFilterForm
 from .paginators import KnownCountPaginator, OnePassPaginator
+from .redirects import FollowsFormerSlugs
 
 
 def public_counts():
@@ -114,7 +116,7 @@ class EventListView(PublicPageMixin, ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
+class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlugs, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
@@ -174,7 +176,9 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
         return self.object, None
 
 
-class PresentationDetailView(citing.SignpostingMixin, PublicPageMixin, DetailView):
+class PresentationDetailView(
+    citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlugs, DetailView
+):
     template_name = "events/presentation_detail.html"
     context_object_name = "presentation"
 
@@ -206,6 +210,22 @@ class PresentationDetailView(citing.SignpostingMixin, PublicPageMixin, DetailVie
 
     def signposted(self):
         return self.object.event, self.object
+
+    def record_by_former_slug(self):
+        """The presentation by its event's slug or a former one, then by its own slug or a
+        former one within that event."""
+        event_slug, slug = self.kwargs["event_slug"], self.kwargs["slug"]
+        event_id = Event.objects.filter(slug=event_slug).values_list("pk", flat=True).first()
+        if event_id is None:
+            event_id = former_slug_target(Event, event_slug)
+        if event_id is None:
+            return None
+        events = Event.objects.visible_to(self.request.user)
+        presentations = Presentation.objects.filter(event__in=events, event_id=event_id)
+        pk = former_slug_target(Presentation, slug, scope=event_id)
+        if pk is not None:
+            return presentations.filter(pk=pk).first()
+        return presentations.filter(slug=slug).first()
 
 
 class FaviconView(RedirectView):

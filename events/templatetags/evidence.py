@@ -41,20 +41,25 @@ def evidence(context, fact, about="", quote=""):
             '<span class="visually-hidden"> {}</span>',
             mark_safe(gettext("for %(about)s") % {"about": conditional_escape(about)}),
         )
+    # The passage and the source's title are in the source's language, not the page's.
+    lang = format_html(' lang="{}"', source.language) if source.language else ""
     if context.get("link_sources"):
-        title = format_html('<a href="#source-{}">{}</a>', fact.source_id, source.title)
+        title = format_html('<a href="#source-{}"{}>{}</a>', fact.source_id, lang, source.title)
+    elif lang:
+        title = format_html("<span{}>{}</span>", lang, source.title)
     else:
         title = conditional_escape(source.title)
     cite = format_html(' cite="{}"', source.url) if source.url else ""
     anchor = fact_anchor(fact, about_questions=bool(quote) and isinstance(fact, Presentation))
     return format_html(
         '<details class="evidence" id="{}"><summary><span class="evidence__label">{}</span>{}'
-        '</summary><div class="evidence__body"><blockquote{}><p>{}</p></blockquote>'
+        '</summary><div class="evidence__body"><blockquote{}{}><p>{}</p></blockquote>'
         '<p class="evidence__source">— {}</p>{}</div></details>',
         anchor,
         gettext("Source"),
         hidden,
         cite,
+        lang,
         quote or fact.quote,
         title,
         fact_links(context, fact, anchor, quote or fact.quote),

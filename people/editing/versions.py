@@ -10,9 +10,14 @@ version with a conditional UPDATE, so two saves racing past validation cannot bo
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -57,22 +62,97 @@ class VersionedForm(forms.ModelForm):
                     code="deleted",
                 )
             if current[0] != cleaned_data.get(VERSION_FIELD):
-                raise forms.ValidationError(self.conflict_message(), code="conflict")
+                self.merge_or_refuse(cleaned_data, current[0])
         return cleaned_data
 
-    def conflict_message(self):
+    def merge_or_refuse(self, cleaned_data, current_version):
+        """Someone saved since the form was opened. Where they changed other fields than this
+        editor, take theirs for those and go on (the save merges); where both changed the
+        same field, refuse, naming who and when, with their value beside this editor's,
+        which stays in the form."""
+        seen = cleaned_data.get(VERSION_FIELD)
+        history = getattr(type(self.instance), "history", None)
+        opened = stored_then = None
+        if history is not None and seen is not None:
+            pk = {self.instance._meta.pk.attname: self.instance.pk}
+            opened = history.filter(version=seen, **pk).order_by("-history_date").first()
+            stored_then = history.filter(version=current_version, **pk).first()
+        if opened is None:
+            raise forms.ValidationError(self.conflict_message(), code="conflict")
+        stored = type(self.instance)._base_manager.get(pk=self.instance.pk)
+        theirs, mine, unknown = set(), set(), False
+        for name in self.fields:
+            field = model_field(self.instance, name)
+            if field is None:
+                continue
+            if field.many_to_many:
+                # No stored state of links at opening: a difference cannot be attributed.
+                posted = {getattr(item, "pk", item) for item in cleaned_data.get(name) or []}
+                now = set(getattr(stored, name).values_list("pk", flat=True))
+                unknown = unknown or posted != now
+                continue
+            then = getattr(opened, field.attname)
+            if not same(getattr(stored, field.attname), then):
+                theirs.add(name)
+            if name in cleaned_data and not same(form_value(field, cleaned_data[name]), then):
+                mine.add(name)
+        who = getattr(stored_then, "history_user", None) if stored_then else None
+        when = getattr(stored_then, "history_date", None) if stored_then else None
+        clashes = theirs & mine
+        if clashes or unknown:
+            self.refuse(clashes, stored, who, when, current_version)
+        for name in theirs:
+            field = model_field(self.instance, name)
+            cleaned_data[name] = getattr(stored, field.name)
+        cleaned_data[VERSION_FIELD] = current_version
+        self.merged = MergedChanges(sorted(theirs, key=list(self.fields).index), who, when)
+        # Rows edited in the same save cannot be told apart from theirs: their formsets
+        # check this mark (VersionedInlineFormSet).
+        self.instance._merged_since_opened = self.merged
+
+    def refuse(self, clashes, stored, who, when, current_version):
+        for name in clashes:
+            field = model_field(self.instance, name)
+            self.add_error(
+                name,
+                forms.ValidationError(
+                    _(
+                        "%(who)s changed this at %(when)s to: “%(value)s”. Your text is kept here; "
+                        "save again to replace theirs with it, or change it."
+                    ),
+                    code="conflict",
+                    params={
+                        "who": who or _("Someone else"),
+                        "when": when_label(when),
+                        "value": display(stored, field),
+                    },
+                ),
+            )
+        # Saving again means: this editor has seen theirs and keeps this text.
+        self.data = self.data.copy()
+        self.data[self.add_prefix(VERSION_FIELD)] = str(current_version)
+        raise forms.ValidationError(self.conflict_message(who, when), code="conflict")
+
+    def conflict_message(self, who=None, when=None):
         opts = self.instance._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.instance.pk])
+        by = ""
+        if who or when:
+            by = _(" (%(who)s, %(when)s)") % {
+                "who": who or _("someone"),
+                "when": when_label(when),
+            }
         return format_html(
             '{} <a href="{}">{}</a> {}',
             _(
-                "Someone else changed “%(record)s” after you opened it, so your changes were not "
-                "saved."
+                "Someone else changed “%(record)s”%(by)s after you opened it, so your changes "
+                "were not saved yet. What you typed is still in the form; the fields you both "
+                "changed show their value."
             )
-            % {"record": self.instance},
+            % {"record": self.instance, "by": by},
             url,
             _("Reload the record"),
-            _("to see their version, then make your changes again."),
+            _("to start again from their version (this drops what you typed)."),
         )
 
     def claim_version(self):
@@ -96,6 +176,81 @@ class VersionedForm(forms.ModelForm):
 
 class VersionedInlineForm(VersionedForm):
     check_unchanged = False
+
+
+class MergedChanges:
+    """What another editor changed that a save took in: field names, who and when."""
+
+    def __init__(self, fields, who, when):
+        self.fields, self.who, self.when = fields, who, when
+
+    def message(self, form):
+        labels = ", ".join(str(form.fields[name].label or name) for name in self.fields)
+        if not labels:
+            return _(
+                "%(who)s saved this record at %(when)s after you opened it; your changes were "
+                "merged with theirs."
+            ) % {"who": self.who or _("Someone else"), "when": when_label(self.when)}
+        return _(
+            "%(who)s changed %(fields)s at %(when)s after you opened this record; their "
+            "changes were kept and merged with yours."
+        ) % {"who": self.who or _("Someone else"), "when": when_label(self.when), "fields": labels}
+
+
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Refuses changed rows when the parent's save merged with someone else's: rows have
+    no state stored at opening to merge with, so theirs might be overwritten."""
+
+    def clean(self):
+        super().clean()
+        merged = getattr(self.instance, "_merged_since_opened", None)
+        if merged is None:
+            return
+        if any(form.has_changed() for form in self.forms if not form.instance._state.adding):
+            raise forms.ValidationError(
+                _(
+                    "%(who)s saved this record at %(when)s after you opened it, and rows "
+                    "of it may have changed: your changes to these rows were not saved yet. "
+                    "What you typed is still here; reload the record to compare."
+                )
+                % {"who": merged.who or _("Someone else"), "when": when_label(merged.when)},
+                code="conflict",
+            )
+
+
+def model_field(instance, name):
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if getattr(field, "editable", False) and not field.auto_created else None
+
+
+def form_value(field, value):
+    """A cleaned form value as the model stores it (a linked record by its key)."""
+    if field.is_relation:
+        return getattr(value, "pk", value)
+    if isinstance(value, FieldFile):
+        return value.name
+    return value
+
+
+def same(one, other):
+    """Equal as an editor sees them: an empty text and a missing one are the same."""
+    return (one if one is not None else "") == (other if other is not None else "")
+
+
+def display(instance, field):
+    value = getattr(instance, field.name)
+    if field.choices:
+        return getattr(instance, f"get_{field.name}_display")()
+    return "" if value is None else str(value)
+
+
+def when_label(when):
+    if when is None:
+        return _("an unknown time")
+    return date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
 class VersionFieldMixin:
@@ -123,6 +278,18 @@ class VersionedAdminMixin(VersionFieldMixin):
         if change:
             form.claim_version()
         super().save_model(request, obj, form, change)
+        merged = getattr(form, "merged", None)
+        if merged is not None:
+            messages.info(request, merged.message(form))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            if not issubclass(inline.formset, VersionedInlineFormSet):
+                inline.formset = type(
+                    inline.formset.__name__, (VersionedInlineFormSet, inline.formset), {}
+                )
+        return inlines
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -78,6 +78,7 @@ def test_event_add_with_every_inline(admin_client):
         "roles",
         person=person.pk,
         kind="chair",
+        attestation="confirmed",
         position_title_en="Director",
         organization=organization.pk,
         order="1",
@@ -168,7 +169,7 @@ def test_event_second_editor_inline_save_is_refused(client, shanghai):
     response = client.post(url, second_data)
 
     assert response.status_code == 200
-    assert "Someone else changed" in response.content.decode()
+    assert "your changes to these rows were not saved yet" in response.content.decode()
     role_id = first_data["roles-0-id"]
     assert Role.objects.get(pk=role_id).position_title == "First editor's title"
 
