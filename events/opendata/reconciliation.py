@@ -20,11 +20,13 @@ from difflib import SequenceMatcher
 
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.core.validators import slug_re
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -189,7 +191,8 @@ class EntityType:
 
     def by_id(self, entity_id):
         prefix, _, slug = entity_id.partition(":")
-        if prefix != self.prefix or not slug:
+        # Only a slug can name a record (and PostgreSQL refuses some characters outright).
+        if prefix != self.prefix or not slug_re.match(slug):
             return None
         return self.visible().filter(slug=slug).first()
 
@@ -924,6 +927,8 @@ class ProposePropertiesView(ReconciliationView):
         return self.answer(propose_properties, request.query_params.get("type", ""), limit)
 
 
+# Read-only, and never a form: other methods get the site's 405, not the CSRF check's 403.
+@csrf_exempt
 @require_safe
 @xframe_options_exempt
 # Shown inside the reconciling tool's page, on another site.
@@ -949,6 +954,7 @@ def preview(request):
     )
 
 
+@csrf_exempt
 @require_safe
 def view(request, entity_id):
     """The page of an entity, from its id: the manifest's view template."""

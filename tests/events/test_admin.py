@@ -412,10 +412,11 @@ def test_event_save_losing_a_race_is_refused_with_a_message(admin_client, shangh
 
 
 def test_event_change_form_queries_stay_flat(admin_client, shanghai, django_assert_max_num_queries):
-    # 13 measured (54 before the autocomplete widgets shared their look-ups): the user, the
-    # event, its two many-to-many values, one query per inline, the speakers, and one per
-    # model for every autocomplete widget's selected records together.
-    with django_assert_max_num_queries(15):
+    # 21 measured (54 before the autocomplete widgets shared their look-ups): the session and
+    # the user, the event, its two many-to-many values, one query per inline, the speakers,
+    # one per model for every autocomplete widget's selected records together, the sources
+    # beside the form, and six for the evidence summary (its facts and whether each is cited).
+    with django_assert_max_num_queries(21):
         response = admin_client.get(change_url(shanghai))
 
     assert response.status_code == 200

@@ -149,6 +149,6 @@ def test_csv_has_status_columns(client):
     rescheduled()
 
     response = client.get(reverse("data:events_csv"))
-    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    (row,) = csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))
 
     assert (row["event_status"], row["previous_start_date"]) == ("rescheduled", "2022-03-01")

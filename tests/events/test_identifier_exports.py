@@ -110,7 +110,7 @@ def test_api_details_give_the_identifiers(client, identified):
 
 def csv_rows(client, name):
     response = client.get(reverse(f"data:{name}_csv"))
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_csv_has_identifier_columns(client, identified):
