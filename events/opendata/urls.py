@@ -7,10 +7,11 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import api, facts, follow, reconciliation
+from . import api, facts, follow
 from . import views as data_views
 from .feeds import LatestEventsFeed
 from .files import DOWNLOADS, DownloadView
+from .reconciliation import views as reconciliation
 
 # What can be followed, and the first part of its feed's address.
 FOLLOWED = {

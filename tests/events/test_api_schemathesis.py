@@ -79,7 +79,7 @@ def test_api_answers_every_generated_request_as_its_openapi_document_says(shangh
         "GET /api/organizations/{slug}/",
         "GET /api/presentations/",
         "GET /api/presentations/{event_slug}/{slug}/",
-        # The reconciliation service (events/opendata/reconciliation.py).
+        # The reconciliation service (events/opendata/reconciliation/).
         "GET /reconcile/",
         "POST /reconcile/",
         "GET /reconcile/suggest/entity/",
