@@ -509,12 +509,17 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
         }
 
 
-class EventOrganizationQuerySet(models.QuerySet):
-    def get_by_natural_key(self, event_slug, organization_slug, part):
-        return self.get(event__slug=event_slug, organization__slug=organization_slug, part=part)
+class EventPartQuerySet(models.QuerySet):
+    """Rows that belong to one event (its roles, presentations, organizations' parts): the
+    public sees those of published events only."""
 
     def published(self):
         return self.filter(event__in=Event.objects.published())
+
+
+class EventOrganizationQuerySet(EventPartQuerySet):
+    def get_by_natural_key(self, event_slug, organization_slug, part):
+        return self.get(event__slug=event_slug, organization__slug=organization_slug, part=part)
 
 
 class EventOrganization(Cited):

@@ -10,16 +10,13 @@ from django.utils.translation import pgettext
 from people.models import Organization, Person
 from people.slugs import SluggedRecord
 
-from .event import Event
+from .event import Event, EventPartQuerySet
 from .evidence import Cited, cited_constraint, validate_language_tag
 
 
-class RoleQuerySet(models.QuerySet):
+class RoleQuerySet(EventPartQuerySet):
     def get_by_natural_key(self, event_slug, person_slug, kind):
         return self.get(event__slug=event_slug, person__slug=person_slug, kind=kind)
-
-    def published(self):
-        return self.filter(event__in=Event.objects.published())
 
 
 class Role(Cited):
@@ -131,12 +128,9 @@ class Role(Cited):
         return ", ".join(part for part in parts if part)
 
 
-class PresentationQuerySet(models.QuerySet):
+class PresentationQuerySet(EventPartQuerySet):
     def get_by_natural_key(self, event_slug, slug):
         return self.get(event__slug=event_slug, slug=slug)
-
-    def published(self):
-        return self.filter(event__in=Event.objects.published())
 
 
 class Presentation(SluggedRecord, Cited):
