@@ -5,8 +5,6 @@ snapshot, while pages are read and records written in this process.
 """
 
 import logging
-import os
-import shutil
 import time
 import uuid
 
@@ -20,7 +18,7 @@ from events.cache import generation
 from events.cache.pages import local_pages
 from events.models import Event
 from tests.factories import EventFactory
-from tests.faults.servers import OwnRedis
+from tests.faults.servers import own_redis_or_skip
 from webinar import cache as cache_backend
 
 pytestmark = pytest.mark.django_db
@@ -28,13 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def own_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed")
-        pytest.skip("needs redis-server")
-    server = OwnRedis(tmp_path)
-    yield server
-    server.stop()
+    yield from own_redis_or_skip(tmp_path)
 
 
 def redis_settings(url):

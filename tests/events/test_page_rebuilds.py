@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 
 from events.cache import coalesce, generation, pages
 from tests.events import rebuild_urls
+from tests.faults.servers import own_redis_or_skip
 from webinar import cache as cache_backend
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +55,7 @@ def shared_cache(request):
 
 @pytest.fixture
 def own_redis(tmp_path):
-    from tests.events.test_cache_faults import own_redis as start
-
-    yield from start.__wrapped__(tmp_path)
+    yield from own_redis_or_skip(tmp_path)
 
 
 def read_at_once(path, readers=READERS):

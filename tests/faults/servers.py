@@ -138,6 +138,20 @@ def get(url, etag=None, timeout=10):
         return error.code, dict(error.headers), error.read().decode()
 
 
+def own_redis_or_skip(tmp_path):
+    """Yields an OwnRedis, stopped afterwards; skips without redis-server, except where
+    REQUIRE_REDIS=1 (CI) makes that a failure. For fixtures."""
+    import pytest
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed")
+        pytest.skip("needs redis-server")
+    server = OwnRedis(tmp_path)
+    yield server
+    server.stop()
+
+
 class OwnRedis:
     """A redis-server of the test's own on a free port, nothing saved to disk."""
 
