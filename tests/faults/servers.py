@@ -4,6 +4,7 @@ Redis of the test's own (never the machine's shared one, which other runs use). 
 started on a free port and stopped by the test that started it.
 """
 
+import atexit
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -62,6 +64,25 @@ def manage(environment, *arguments, code=None):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+_site_template = []
+
+
+def load_site(environment):
+    """Migrate environment's SQLite database and load the Shanghai record: done once per test
+    run, then copied (a migrate costs seconds; several fault tests need the same site)."""
+    target = Path(environment["DATABASE_URL"].removeprefix("sqlite:///"))
+    if _site_template:
+        shutil.copyfile(_site_template[0], target)
+        return
+    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "loaddata", "shanghai_webinar", "-v0")
+    folder = tempfile.mkdtemp(prefix="fault-site-")
+    atexit.register(shutil.rmtree, folder, True)
+    template = Path(folder) / "db.sqlite3"
+    shutil.copyfile(target, template)
+    _site_template.append(template)
 
 
 class Gunicorn:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.servers import SHANGHAI, Gunicorn, Nginx, manage, production_environment
+from tests.faults.servers import SHANGHAI, Gunicorn, Nginx, load_site, production_environment
 
 
 @pytest.fixture
@@ -33,8 +33,7 @@ def test_nginx_accepts_the_deploy_configuration(nginx_binary, tmp_path):
 
 def test_nginx_serves_seen_pages_and_a_static_page_while_the_app_is_down(nginx_binary, tmp_path):
     environment = production_environment(tmp_path, DJANGO_ALLOWED_HOSTS=f"{Nginx.HOST},127.0.0.1")
-    manage(environment, "migrate", "--noinput", "-v0")
-    manage(environment, "loaddata", "shanghai_webinar", "-v0")
+    load_site(environment)
     app = Gunicorn(environment, tmp_path, workers=1)
     nginx = Nginx(tmp_path, upstream_port=app.port)
     nginx.start()
