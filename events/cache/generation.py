@@ -196,7 +196,15 @@ class GenerationWatcher:
             try:
                 subscription = cache().subscribe(GENERATION_KEY)
                 # Read after subscribing: a change made in between arrives as a message.
-                self.set(token, stored_generation())
+                value = stored_generation()
+                if cache_is_away():
+                    # Just after an outage the subscription may answer before this process
+                    # asks the cache again; the value is then its own, shared by no other
+                    # worker (each would render and tag every page under its own).
+                    subscription.close()
+                    time.sleep(0.2)
+                    continue
+                self.set(token, value)
                 if failing:
                     logger.warning("Page cache: generation subscription back")
                 failing = False

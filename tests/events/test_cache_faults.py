@@ -200,3 +200,28 @@ def test_admin_import_and_restore_succeed_and_show_while_redis_is_stopped(
     restored = Client().get(url).content.decode()
     assert shanghai.title_en in restored
     assert "as corrected" not in restored
+
+
+def test_after_a_redis_restart_every_process_uses_the_shared_generation(site_cache, client):
+    url = EventFactory().get_absolute_url()
+    with override_settings(CACHE_RETRY_SECONDS=3):
+        assert wait_until(lambda: generation.watcher.current() is not None)
+        site_cache.stop()
+        client.get(url)  # the process notices: it does not ask Redis for 3 s
+        assert caches["default"].is_away()
+        site_cache.start()  # the subscription can reconnect before then
+
+        assert wait_until(lambda: not caches["default"].is_away() and client.get(url))
+        assert wait_until(lambda: generation.watcher.current() is not None)
+
+        # The value other workers read and publish, not one of this process's own.
+        assert generation.watcher.current() == caches["default"].get(generation.GENERATION_KEY)
+
+
+def wait_until(condition, seconds=8):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
