@@ -415,6 +415,7 @@ class Monitor:
             "page_renders": len(stored),
             "pages_rendered": len({key for key, _ in stored}),
             "page_versions": versions,
+            "generations": len({value for _, value in stored}),
             "renders_per_version": round(len(stored) / max(1, versions), 2),
         }
 
