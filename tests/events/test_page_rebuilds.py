@@ -93,7 +93,7 @@ def test_readers_do_not_wait_out_a_page_that_is_never_stored(shared_cache):
     assert answers == [(404, "not here")] * READERS
     # The first render's 404 is not stored: the others render as soon as its lock is gone,
     # not after PAGE_REBUILD_WAIT_SECONDS.
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 1.9
 
 
 def test_a_lock_left_by_a_killed_worker_delays_the_page_but_never_fails_it(shared_cache):
