@@ -29,8 +29,8 @@ until the p99 of each half second is back under three times the p99 before it.
 
 For each: requests, 2xx/3xx, 404, 503, other 5xx, socket errors, p99 (ms), and stale reads:
 answers of the page under edit that show a state older than the newest one committed at
-least 1 s before the request started. Prints one JSON line per run and writes
-bench/results/faults-<time>.json.
+least 1 s before the request started (an unpublished page's 404 or 410 is one state).
+Prints one JSON line per run and writes bench/results/faults-<time>.json.
 """
 
 import html
@@ -258,6 +258,8 @@ class Reader(threading.Thread):
             self.results.append((status, time.monotonic() - started, started))
 
 
+# An unpublished event's page: 410 Gone since issue 18 (404 before).
+GONE = "gone"
 TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
 
 
@@ -281,7 +283,7 @@ class Prober(threading.Thread):
                     match = TITLE.search(body)
                     state = html.unescape(match.group(1).strip()) if match else "?"
                 else:
-                    state = response.status
+                    state = GONE if response.status in (404, 410) else response.status
                 self.seen.append((started, state))
             except (OSError, http.client.HTTPException):
                 pass
@@ -336,12 +338,12 @@ class Editor(threading.Thread):
             step += 1
             if step % 2:
                 self.title = f"Edited title {step}"
-                published = self.commits[-1][1] != 404
-                self.send(f"title {self.title}", self.title if published else 404)
-            elif self.commits[-1][1] == 404:
+                published = self.commits[-1][1] != GONE
+                self.send(f"title {self.title}", self.title if published else GONE)
+            elif self.commits[-1][1] == GONE:
                 self.send("published", self.title)
             else:
-                self.send("draft", 404)
+                self.send("draft", GONE)
         self.process.stdin.close()
         self.process.wait()
 
@@ -460,7 +462,7 @@ def measure(name, paths, probe_path, title, fault, warmup=5):
         "p99_ms": round(percentile([d for _, d, _ in results], 0.99) * 1000, 1),
         "max_ms": round(max((d for _, d, _ in results), default=0) * 1000, 1),
         "probe_reads": len(seen),
-        "probe_404": sum(1 for _, state in seen if state == 404),
+        "probe_gone": sum(1 for _, state in seen if state == GONE),
         "load_average": round(os.getloadavg()[0], 1),
         "stale_reads": stale_reads(seen, commits) if commits else 0,
         "edits": max(0, len(commits) - 1),
