@@ -28,11 +28,12 @@ def lock_key(key, current):
     return f"{key}:rebuilding:{current}"
 
 
-def claim_or_wait(key, current):
+def claim_or_wait(key, current, method="GET"):
     """(stored, claimed): the page another worker stored while this one waited, or None;
-    claimed is True when this worker holds the lock and must `release()` it once done."""
+    claimed is True when this worker holds the lock and must `release()` it once done. Only
+    GET answers are stored, so only a GET takes part."""
     wait = settings.PAGE_REBUILD_WAIT_SECONDS
-    if not wait:
+    if not wait or method != "GET":
         return None, False
     lock = lock_key(key, current)
     if cache().add(lock, True, timeout=settings.PAGE_REBUILD_LOCK_SECONDS):
