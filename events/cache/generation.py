@@ -51,6 +51,12 @@ def generation():
     return f"{value}.{durable.pages()}"
 
 
+def unchanged_since(value):
+    """True if no record change has replaced the generation since value was read. Asks the
+    cache itself: this process's copy may not have heard of a change committed just now."""
+    return f"{stored_generation()}.{durable.pages()}" == value
+
+
 def fragments_generation():
     """The value every event fragment is keyed on (with the event's own version)."""
     return f"{shared_token(EPOCH_KEY)[0]}.{durable.fragments()}"
