@@ -417,7 +417,17 @@ def after_change(sender, instance, raw=False, **kwargs):
         versions.notes[instance.pk] = note
 
 
+def loading_in_bulk():
+    """Inside a fixture load or an import (raw saves): their links are set with ordinary
+    signals while the rest of the file is still loading, so nothing is recorded until
+    `bulk_changed` runs at the commit."""
+    connection = transaction.get_connection()
+    return any(entry[1] is bulk_changed for entry in connection.run_on_commit)
+
+
 def relation_changing(sender, instance, action, raw=False, **kwargs):
+    if loading_in_bulk():
+        return
     if action in ("pre_add", "pre_remove", "pre_clear"):
         before_change(type(instance), instance)
     elif action in ("post_add", "post_remove", "post_clear"):

@@ -100,22 +100,24 @@ def names(objects):
     return ", ".join(str(item) for item in objects)
 
 
-def row_changes(before, after, what, extra=()):
-    """Rows of one kind, matched by id: added, removed, changed."""
+def row_changes(before, after, what, extra=(), name=str):
+    """Rows of one kind, matched by id: added, removed, changed. `name` says which row."""
     old = {row.pk: row for row in before}
     new = {row.pk: row for row in after}
     label = str(what._meta.verbose_name).capitalize()
+
+    def called(row):
+        return f"{label} “{name(row)}”"
+
     changes = []
     for pk, row in new.items():
         if pk not in old:
-            changes.append(RowChange(f"{label} “{row}”", "added"))
+            changes.append(RowChange(called(row), "added"))
         else:
             fields = field_changes(old[pk], row, extra)
             if fields:
-                changes.append(RowChange(f"{label} “{row}”", "changed", fields))
-    changes += [
-        RowChange(f"{label} “{row}”", "removed") for pk, row in old.items() if pk not in new
-    ]
+                changes.append(RowChange(called(row), "changed", fields))
+    changes += [RowChange(called(row), "removed") for pk, row in old.items() if pk not in new]
     return changes
 
 
@@ -142,6 +144,7 @@ def changes_between(before, after):
             (gettext("Name"), lambda role: role.person.name_with_honorific),
             (gettext("Organization"), lambda role: getattr(role.organization, "label", "")),
         ],
+        name=lambda role: f"{role.person.name_with_honorific}, {role.kind_label}",
     )
     rows += row_changes(
         before.presentations.all(),
@@ -157,8 +160,15 @@ def changes_between(before, after):
         [point for group in points[1] for point in group],
         KeyPoint,
     )
-    rows += row_changes(before.participations.all(), after.participations.all(), EventOrganization)
-    rows += row_changes(before.citations.all(), after.citations.all(), Citation)
+    rows += row_changes(
+        before.participations.all(),
+        after.participations.all(),
+        EventOrganization,
+        name=lambda part: f"{part.organization.label}, {part.get_part_display()}",
+    )
+    rows += row_changes(
+        before.citations.all(), after.citations.all(), Citation, name=Citation.get_fact_display
+    )
     return rows
 
 
