@@ -302,7 +302,9 @@ def add_version(event, record, note="", is_correction=False, first=False, when=N
     PublishedVersion.objects.create(
         event=event,
         number=number,
-        published_at=when or timezone.now(),
+        # Whole seconds: the changes page gives the time in a <time datetime>, which takes
+        # at most three digits of a second.
+        published_at=(when or timezone.now()).replace(microsecond=0),
         record=record,
         public_note=note,
         is_correction=is_correction,
