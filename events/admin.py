@@ -22,6 +22,7 @@ from people.editing.versions import VersionedForm, VersionedInlineMixin
 from people.models import Person
 
 from .completeness import record_facts, with_uncited_count
+from .editorial import ReturnToEventMixin, ReviewedWithEventMixin
 from .materials import MaterialField
 from .models import (
     Citation,
@@ -192,7 +193,7 @@ class UncitedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(CitePanelMixin, HistoryAdmin):
+class EventAdmin(ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
     form = EventForm
     list_display = [
         "title",
@@ -370,7 +371,8 @@ class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline)
 
 
 @admin.register(Presentation)
-class PresentationAdmin(CitePanelMixin, HistoryAdmin):
+class PresentationAdmin(ReturnToEventMixin, ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
+    change_form_template = "admin/events/presentation_change_form.html"
     list_display = ["title", "event", "order", "kind", "speaker_names"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
@@ -453,8 +455,10 @@ class TopicAdmin(HistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class RoleAdmin(ReturnToEventMixin, SimpleHistoryAdmin, TranslationAdmin):
     """Roles are edited on their event's page; this list is for finding who did what."""
+
+    change_form_template = "admin/events/role_change_form.html"
 
     list_display = ["person", "kind", "event", "position_title", "organization"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]

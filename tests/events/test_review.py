@@ -1,0 +1,274 @@
+"""Review before publishing: an Editors-group change to a published record waits as a pending
+revision; the public keeps the published version until a Publisher publishes it (through the
+normal save) or rejects it with a note. Drafts are edited directly."""
+
+import pytest
+from django.urls import reverse
+
+from events.models import Event
+from people.editing.changes import RecordChange
+from people.editing.revisions import PendingRevision
+from tests.admin_forms import add_inline_row, change_url, changeform_data, inline_index, member_of
+from tests.factories import (
+    EventFactory,
+    KeyPointFactory,
+    PersonFactory,
+    PresentationFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def editor_submits(client, record, **changes):
+    editor = member_of("Editors")
+    client.force_login(editor)
+    data = changeform_data(client.get(change_url(record)))
+    data.update(changes)
+    response = client.post(change_url(record), data, follow=True)
+    return editor, response
+
+
+def revision_url(revision):
+    return revision.get_absolute_url()
+
+
+def test_an_editors_change_to_a_published_event_waits_for_review(client):
+    event = EventFactory(title="Published title", description="Published words.")
+
+    editor, response = editor_submits(client, event, description_en="Pending words.")
+
+    event.refresh_from_db()
+    assert event.description == "Published words."
+    assert any("pending review" in m for m in messages_of(response))
+    page = response.content.decode()
+    assert "1 change pending review." in page, "the change form says so too"
+    revision = PendingRevision.objects.get()
+    assert (revision.submitted_by, revision.state) == (editor, PendingRevision.State.PENDING)
+    assert revision.base_version == event.version
+    assert {"field": "Description [en]", "old": "Published words.", "new": "Pending words."} in [
+        {key: change[key] for key in ("field", "old", "new")} for change in revision.changes
+    ]
+    public = client.get(event.get_absolute_url()).content.decode()
+    assert "Published words." in public
+    assert "Pending words." not in public
+
+
+def test_an_editors_change_to_a_draft_is_saved_directly(client):
+    event = EventFactory(draft=True, description="Draft words.")
+
+    _editor, response = editor_submits(client, event, description_en="New draft words.")
+
+    event.refresh_from_db()
+    assert event.description == "New draft words."
+    assert not PendingRevision.objects.exists()
+    assert any("Saved as a draft" in m for m in messages_of(response))
+
+
+def test_a_publishers_change_to_a_published_event_is_public_at_once(client):
+    event = EventFactory(description="Published words.")
+    client.force_login(member_of("Publishers"))
+    data = changeform_data(client.get(change_url(event)))
+    data["description_en"] = "Corrected words."
+
+    client.post(change_url(event), data)
+
+    event.refresh_from_db()
+    assert event.description == "Corrected words."
+    assert not PendingRevision.objects.exists()
+
+
+def test_inline_rows_wait_with_the_event(client):
+    event = EventFactory()
+    role = RoleFactory(event=event, position_title="Director")
+    editor = member_of("Editors")
+    client.force_login(editor)
+    data = changeform_data(client.get(change_url(event)))
+    index = inline_index(data, "roles", role.pk)
+    data[f"roles-{index}-position_title_en"] = "Director-General"
+
+    client.post(change_url(event), data)
+
+    role.refresh_from_db()
+    assert role.position_title == "Director"
+    (change,) = [c for c in PendingRevision.objects.get().changes if c["row"]]
+    assert (change["old"], change["new"]) == ("Director", "Director-General")
+    assert change["row"].startswith("Role:")
+
+
+def test_an_invalid_change_shows_the_form_with_errors_and_keeps_nothing(client):
+    event = EventFactory()
+
+    _editor, response = editor_submits(client, event, title_en="", slug="")
+
+    assert response.status_code == 200
+    assert response.context["errors"]
+    assert not PendingRevision.objects.exists()
+
+
+def test_the_publisher_sees_the_diff_with_inline_rows_and_publishes(client):
+    event = EventFactory(description="Published words.")
+    role = RoleFactory(event=event, position_title="Director")
+    editor = member_of("Editors")
+    client.force_login(editor)
+    data = changeform_data(client.get(change_url(event)))
+    data["description_en"] = "Reviewed words."
+    data[f"roles-{inline_index(data, 'roles', role.pk)}-position_title_en"] = "Director-General"
+    client.post(change_url(event), data)
+    revision = PendingRevision.objects.get()
+    publisher = member_of("Publishers")
+    client.force_login(publisher)
+
+    page = client.get(revision_url(revision)).content.decode()
+    assert "Published words." in page and "Reviewed words." in page
+    assert "Director-General" in page and "Role:" in page
+    response = client.post(
+        revision_url(revision), {"_publish": "1", "note": "Checked against the source."}
+    )
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    role.refresh_from_db()
+    assert (event.description, role.position_title) == ("Reviewed words.", "Director-General")
+    revision.refresh_from_db()
+    assert (revision.state, revision.decided_by) == (PendingRevision.State.PUBLISHED, publisher)
+    assert revision.note == "Checked against the source."
+    saved = RecordChange.objects.of(event).first()
+    assert saved.user == editor
+    assert publisher.username in saved.summary
+    assert "Reviewed words." in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_rejecting_needs_a_note_and_the_editor_reads_it(client):
+    event = EventFactory(description="Published words.")
+    _editor, _response = editor_submits(client, event, description_en="Unsourced words.")
+    editor = PendingRevision.objects.get().submitted_by
+    revision = PendingRevision.objects.get()
+    client.force_login(member_of("Publishers"))
+
+    refused = client.post(revision_url(revision), {"_reject": "1", "note": ""})
+    assert "Say why it is rejected" in refused.content.decode()
+    client.post(revision_url(revision), {"_reject": "1", "note": "The source does not say so."})
+
+    revision.refresh_from_db()
+    event.refresh_from_db()
+    assert revision.state == PendingRevision.State.REJECTED
+    assert event.description == "Published words."
+    client.force_login(editor)
+    form = client.get(change_url(event)).content.decode()
+    assert "was rejected by" in form and "The source does not say so." in form
+
+
+def test_an_editor_may_read_but_not_publish_a_revision(client):
+    event = EventFactory(description="Published words.")
+    editor, _response = editor_submits(client, event, description_en="Pending words.")
+    revision = PendingRevision.objects.get()
+
+    page = client.get(revision_url(revision))
+    publish = client.post(revision_url(revision), {"_publish": "1"})
+
+    assert page.status_code == 200 and "Pending words." in page.content.decode()
+    assert 'name="_publish"' not in page.content.decode()
+    assert publish.status_code == 403
+    event.refresh_from_db()
+    assert event.description == "Published words."
+
+
+def test_publishing_merges_a_change_made_since_to_another_field(client):
+    event = EventFactory(description="Published words.", audience="Officials")
+    editor_submits(client, event, description_en="Reviewed words.")
+    revision = PendingRevision.objects.get()
+    publisher = member_of("Publishers")
+    client.force_login(publisher)
+    data = changeform_data(client.get(change_url(event)))
+    data["audience_en"] = "Mayors"
+    client.post(change_url(event), data)
+
+    client.post(revision_url(revision), {"_publish": "1"})
+
+    event.refresh_from_db()
+    assert (event.description, event.audience) == ("Reviewed words.", "Mayors")
+
+
+def test_publishing_is_refused_when_the_same_field_changed_since(client):
+    event = EventFactory(description="Published words.")
+    editor_submits(client, event, description_en="Editor's words.")
+    revision = PendingRevision.objects.get()
+    publisher = member_of("Publishers")
+    client.force_login(publisher)
+    data = changeform_data(client.get(change_url(event)))
+    data["description_en"] = "Publisher's words."
+    client.post(change_url(event), data)
+
+    page = client.get(revision_url(revision)).content.decode()
+    response = client.post(revision_url(revision), {"_publish": "1"})
+
+    assert "cannot be published as it stands" in page
+    assert publisher.username in page
+    assert response.status_code == 200
+    event.refresh_from_db()
+    revision.refresh_from_db()
+    assert event.description == "Publisher's words."
+    assert revision.state == PendingRevision.State.PENDING
+
+
+def test_a_presentation_and_its_key_points_wait_with_a_published_event(client):
+    presentation = PresentationFactory(title="Published talk")
+    point = KeyPointFactory(presentation=presentation, text="Published point")
+    editor = member_of("Editors")
+    client.force_login(editor)
+    data = changeform_data(client.get(change_url(presentation)))
+    data["title_en"] = "Pending talk"
+    data[f"key_points-{inline_index(data, 'key_points', point.pk)}-text_en"] = "Pending point"
+    add_inline_row(data, "key_points", order="9", text_en="A new pending point")
+
+    client.post(change_url(presentation), data)
+
+    presentation.refresh_from_db()
+    point.refresh_from_db()
+    assert (presentation.title, point.text) == ("Published talk", "Published point")
+    assert presentation.key_points.count() == 1
+    changes = PendingRevision.objects.get().changes
+    assert {change["new"] for change in changes} >= {
+        "Pending talk",
+        "Pending point",
+        "A new pending point",
+    }
+
+
+def test_the_queue_lists_what_waits(client):
+    event = EventFactory(title="Queued event")
+    editor_submits(client, event, description_en="Pending words.")
+    client.force_login(member_of("Publishers"))
+
+    queue = client.get(reverse("admin:people_pendingrevision_changelist"), follow=True)
+
+    page = queue.content.decode()
+    assert "Queued event" in page
+    assert revision_url(PendingRevision.objects.get()) in page
+
+
+def test_bulk_publishing_is_for_publishers_only(client):
+    event = EventFactory(draft=True)
+    client.force_login(member_of("Editors"))
+
+    client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "publish", "_selected_action": [event.pk]},
+    )
+
+    event.refresh_from_db()
+    assert event.status == Event.Status.DRAFT
+
+
+def test_a_person_shown_on_a_published_event_is_edited_directly(client):
+    # People are not reviewed (yet): their admin has no public state of its own.
+    person = PersonFactory(biography="Old")
+    _editor, _response = editor_submits(client, person, biography_en="New")
+
+    person.refresh_from_db()
+    assert person.biography == "New"
