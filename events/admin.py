@@ -22,7 +22,13 @@ from people.editing.versions import VersionedForm, VersionedInlineMixin
 from people.models import Person
 
 from .completeness import record_facts, with_uncited_count
-from .editorial import ReturnToEventMixin, ReviewedWithEventMixin
+from .editorial import (
+    ReturnToEventMixin,
+    ReviewedWithEventMixin,
+    pending_review_count,
+    pending_review_message,
+    published_message,
+)
 from .materials import MaterialField
 from .models import (
     Citation,
@@ -322,19 +328,17 @@ class EventAdmin(ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
 
     @admin.action(description=_("Publish the selected events"), permissions=["publish"])
     def publish(self, request, queryset):
-        changed = self._set_status(request, queryset, Event.Status.PUBLISHED)
-        self.message_user(
-            request,
-            ngettext("%(count)d event published.", "%(count)d events published.", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+        published = self._set_status(request, queryset, Event.Status.PUBLISHED)
+        self.message_user(request, published_message(published), messages.SUCCESS)
+        waiting = pending_review_count(queryset)
+        if waiting:
+            self.message_user(request, pending_review_message(waiting), messages.WARNING)
 
     @admin.action(
         description=_("Unpublish the selected events (back to draft)"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
-        changed = self._set_status(request, queryset, Event.Status.DRAFT)
+        changed = len(self._set_status(request, queryset, Event.Status.DRAFT))
         self.message_user(
             request,
             ngettext(
@@ -345,7 +349,7 @@ class EventAdmin(ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
         )
 
     def _set_status(self, request, queryset, status):
-        changed = 0
+        changed = []
         for event in queryset.exclude(status=status).select_for_update():
             # The state an editor may have open, so that their save can merge with this one.
             record_baseline([event])
@@ -358,7 +362,7 @@ class EventAdmin(ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
             record_field_change(
                 event, request.user, "status", old, event.get_status_display(), event._change_reason
             )
-            changed += 1
+            changed.append(event)
         return changed
 
 

@@ -2,8 +2,15 @@
 is public (people/editing/review.py does the reviewing), and the way from a presentation or a
 role back to its event."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+
+from people.editing.revisions import PendingRevision
+
+from .models import Event
 
 PUBLISH_PERMISSION = "events.publish_event"
 RETURN_TO_EVENT = "_return_to_event"
@@ -62,3 +69,40 @@ class ReturnToEventMixin:
 
     def after_review_url(self, request, obj):
         return self.return_url(request, obj) or super().after_review_url(request, obj)
+
+
+def published_message(events):
+    """“1 event published.” linked to its public page; more, to the list of events."""
+    count = len(events)
+    text = ngettext("%(count)d event published.", "%(count)d events published.", count) % {
+        "count": count
+    }
+    if count == 0:
+        return text
+    if count == 1:
+        url, link = events[0].get_absolute_url(), gettext("Open its public page")
+    else:
+        url, link = reverse("events:list"), gettext("See them in the list of events")
+    return format_html('{} <a href="{}">{}</a>', text, url, link)
+
+
+def pending_review_count(events):
+    """How many of these events have changes waiting for review."""
+    content_type = ContentType.objects.get_for_model(Event)
+    return (
+        PendingRevision.objects.pending()
+        .filter(content_type=content_type, object_id__in=events.values("pk"))
+        .values("object_id")
+        .distinct()
+        .count()
+    )
+
+
+def pending_review_message(count):
+    return ngettext(
+        "%(count)d of them has changes pending review: the public page shows the published "
+        "version until a publisher publishes them.",
+        "%(count)d of them have changes pending review: their public pages show the published "
+        "versions until a publisher publishes them.",
+        count,
+    ) % {"count": count}

@@ -272,3 +272,80 @@ def test_a_person_shown_on_a_published_event_is_edited_directly(client):
 
     person.refresh_from_db()
     assert person.biography == "New"
+
+
+def publish_action(client, *events):
+    return client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "publish", "_selected_action": [event.pk for event in events]},
+        follow=True,
+    )
+
+
+def test_publishing_one_event_links_to_its_public_page(admin_client):
+    event = EventFactory(draft=True)
+
+    response = publish_action(admin_client, event)
+
+    (message,) = messages_of(response)
+    assert "1 event published." in message
+    assert f'href="{event.get_absolute_url()}"' in message
+
+
+def test_publishing_several_events_links_to_the_list(admin_client):
+    events = [EventFactory(draft=True), EventFactory(draft=True)]
+
+    response = publish_action(admin_client, *events)
+
+    (message,) = messages_of(response)
+    assert "2 events published." in message
+    assert f'href="{reverse("events:list")}"' in message
+
+
+def test_bulk_publishing_says_which_events_have_changes_pending_review(client, admin_client):
+    event = EventFactory(description="Published words.")
+    editor_submits(client, event, description_en="Pending words.")
+    event.status = Event.Status.DRAFT
+    event.save()
+
+    response = publish_action(admin_client, event, EventFactory(draft=True))
+
+    assert any("1 of them has changes pending review" in m for m in messages_of(response))
+
+
+def test_a_presentation_form_leads_back_to_its_event(admin_client):
+    presentation = PresentationFactory(title="A talk")
+    event_url = change_url(presentation.event)
+
+    form = admin_client.get(change_url(presentation))
+    data = changeform_data(form)
+    data["title_en"] = "A renamed talk"
+    data["_return_to_event"] = "Save and return to the event"
+    response = admin_client.post(change_url(presentation), data)
+
+    breadcrumbs = form.content.decode().split('class="breadcrumbs"', 1)[1].split("</div>", 1)[0]
+    assert f'href="{event_url}"' in breadcrumbs and str(presentation.event) in breadcrumbs
+    assert 'name="_return_to_event"' in form.content.decode()
+    assert response.status_code == 302 and response["Location"] == event_url
+    presentation.refresh_from_db()
+    assert presentation.title == "A renamed talk"
+
+
+def test_an_editors_pending_presentation_change_returns_to_the_event(client):
+    presentation = PresentationFactory(title="A talk")
+
+    _editor, response = editor_submits(
+        client, presentation, title_en="Renamed", _return_to_event="Save and return to the event"
+    )
+
+    assert response.redirect_chain[-1][0] == change_url(presentation.event)
+    assert any("pending review" in m for m in messages_of(response))
+
+
+def test_a_role_page_leads_back_to_its_event(admin_client):
+    role = RoleFactory()
+
+    page = admin_client.get(change_url(role)).content.decode()
+
+    breadcrumbs = page.split('class="breadcrumbs"', 1)[1].split("</div>", 1)[0]
+    assert f'href="{change_url(role.event)}"' in breadcrumbs
