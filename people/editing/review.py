@@ -237,8 +237,9 @@ class ReviewBeforePublishingMixin:
             cache[key] = PendingRevision.objects.of(obj).exists()
         return cache[key]
 
-    @admin.display(description=_("state"))
+    @admin.display(description=_("state of review"))
     def review_state(self, obj):
+        # Inline markup: the admin lays a read-only value's block elements out beside its label.
         revisions = PendingRevision.objects.of(obj)[:20]
         pending = [revision for revision in revisions if revision.is_pending]
         decided = next((revision for revision in revisions if not revision.is_pending), None)
@@ -246,18 +247,18 @@ class ReviewBeforePublishingMixin:
         if pending:
             parts.append(
                 format_html(
-                    '<p class="review-state review-state--pending"><strong>{}</strong> {}</p>'
-                    "<ul>{}</ul>",
+                    '<span class="review-state review-state--pending"><strong>{}</strong> {} {}'
+                    "</span>",
                     ngettext(
                         "%(count)d change pending review.",
                         "%(count)d changes pending review.",
                         len(pending),
                     )
                     % {"count": len(pending)},
-                    gettext("The public page shows the published version; this form shows it too."),
+                    gettext("The public page shows the published version; this form shows it too:"),
                     format_html_join(
-                        "",
-                        '<li><a href="{}">{}</a></li>',
+                        "; ",
+                        '<a href="{}">{}</a>',
                         ((revision.get_absolute_url(), by_line(revision)) for revision in pending),
                     ),
                 )
@@ -265,7 +266,7 @@ class ReviewBeforePublishingMixin:
         if decided is not None:
             parts.append(
                 format_html(
-                    '<p class="review-state review-state--{}">{} <a href="{}">{}</a>{}</p>',
+                    '<span class="review-state review-state--{}">{} <a href="{}">{}</a>{}</span>',
                     decided.state,
                     decided_line(decided),
                     decided.get_absolute_url(),
@@ -273,7 +274,7 @@ class ReviewBeforePublishingMixin:
                     format_html(" — “{}”", decided.note) if decided.note else "",
                 )
             )
-        return format_html_join("", "{}", ((part,) for part in parts))
+        return format_html_join(format_html("<br>"), "{}", ((part,) for part in parts))
 
     # The revision's page
 
