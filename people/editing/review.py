@@ -108,6 +108,12 @@ class ReviewBeforePublishingMixin:
             and self.is_public(obj)
         )
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a public record would change what readers see without review.
+        if obj is not None and self.needs_review(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
     # The editor's save
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

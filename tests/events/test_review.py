@@ -349,3 +349,19 @@ def test_a_role_page_leads_back_to_its_event(admin_client):
 
     breadcrumbs = page.split('class="breadcrumbs"', 1)[1].split("</div>", 1)[0]
     assert f'href="{change_url(role.event)}"' in breadcrumbs
+
+
+def test_an_editor_cannot_delete_a_published_event_but_may_delete_a_draft(client):
+    published, draft = EventFactory(), EventFactory(draft=True)
+    client.force_login(member_of("Editors"))
+
+    for event in (published, draft):
+        url = reverse("admin:events_event_delete", args=[event.pk])
+        client.post(url, {"post": "yes"})
+    client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "delete_selected", "_selected_action": [published.pk], "post": "yes"},
+    )
+
+    assert Event.objects.filter(pk=published.pk).exists()
+    assert not Event.objects.filter(pk=draft.pk).exists()
