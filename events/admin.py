@@ -12,22 +12,24 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.admin import PersonAdmin
+from people.admin import OrganizationAdmin, PersonAdmin
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
 from people.editing.autocomplete import PreloadedAutocompleteFieldsMixin
 from people.editing.changes import record_field_change
 from people.editing.history import record_baseline
 from people.editing.languages import LanguageColumnsMixin
 from people.editing.versions import VersionedForm, VersionedInlineMixin
-from people.models import Person
+from people.models import Organization, Person
 
 from .completeness import record_facts, with_uncited_count
 from .editorial import (
     ReturnToEventMixin,
+    ReviewedWhereShownMixin,
     ReviewedWithEventMixin,
     pending_review_count,
     pending_review_message,
     published_message,
+    sources_shown_on,
 )
 from .materials import MaterialField
 from .models import (
@@ -429,10 +431,11 @@ class PresentationAdmin(ReturnToEventMixin, ReviewedWithEventMixin, CitePanelMix
 
 
 @admin.register(Source)
-class SourceAdmin(RecordHistoryAdmin):
+class SourceAdmin(ReviewedWhereShownMixin, RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]
+    shown_on = staticmethod(sources_shown_on)
     fieldsets = [
         (None, {"fields": ["title", "slug", "language", "publisher", "url"]}),
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
@@ -486,10 +489,26 @@ admin.site.unregister(Person)
 
 
 @admin.register(Person)
-class PersonWithRolesAdmin(PersonAdmin):
+class PersonWithRolesAdmin(ReviewedWhereShownMixin, PersonAdmin):
     """People as the people app edits them, picked with the title of their latest role (the
-    people app knows nothing of roles)."""
+    people app knows nothing of roles); a change to someone a published event shows waits
+    for review."""
+
+    def shown_on(self, events):
+        return events.people()
 
     def rank_picks(self, queryset, term):
         latest = Role.objects.filter(person=OuterRef("pk")).order_by("-event__start_date", "-pk")
         return queryset.annotate(latest_title=Subquery(latest.values("position_title_en")[:1]))
+
+
+admin.site.unregister(Organization)
+
+
+@admin.register(Organization)
+class ReviewedOrganizationAdmin(ReviewedWhereShownMixin, OrganizationAdmin):
+    """Organizations as the people app edits them; a change to one a published event shows
+    (or a part of one) waits for review."""
+
+    def shown_on(self, events):
+        return events.organizations()

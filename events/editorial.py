@@ -3,6 +3,7 @@ is public (people/editing/review.py does the reviewing), and the way from a pres
 role back to its event."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -106,3 +107,27 @@ def pending_review_message(count):
         "versions until a publisher publishes them.",
         count,
     ) % {"count": count}
+
+
+class ReviewedWhereShownMixin:
+    """A person, organization or source shown on a published event's page: a change by an
+    editor who may not publish waits for review, as the event's own would."""
+
+    publish_permission = PUBLISH_PERMISSION
+
+    def is_public(self, obj):
+        return self.shown_on(Event.objects.published()).filter(pk=obj.pk).exists()
+
+    def shown_on(self, events):
+        """The records of this admin's model that these events' pages show."""
+        raise NotImplementedError
+
+
+def sources_shown_on(events):
+    """Sources of these events, or cited by one of their roles, presentations or parts."""
+    from .models import EventOrganization, Presentation, Role, Source
+
+    cited = Q(pk__in=events.values("sources"))
+    for model in (Role, Presentation, EventOrganization):
+        cited |= Q(pk__in=model.objects.filter(event__in=events).values("source_id"))
+    return Source.objects.filter(cited)

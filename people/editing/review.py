@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -280,7 +281,7 @@ class ReviewBeforePublishingMixin:
                     format_html(" — “{}”", decided.note) if decided.note else "",
                 )
             )
-        return format_html_join(format_html("<br>"), "{}", ((part,) for part in parts))
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     # The revision's page
 

@@ -11,10 +11,13 @@ from people.editing.revisions import PendingRevision
 from tests.admin_forms import add_inline_row, change_url, changeform_data, inline_index, member_of
 from tests.factories import (
     EventFactory,
+    EventOrganizationFactory,
     KeyPointFactory,
+    OrganizationFactory,
     PersonFactory,
     PresentationFactory,
     RoleFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -265,13 +268,38 @@ def test_bulk_publishing_is_for_publishers_only(client):
     assert event.status == Event.Status.DRAFT
 
 
-def test_a_person_shown_on_a_published_event_is_edited_directly(client):
-    # People are not reviewed (yet): their admin has no public state of its own.
-    person = PersonFactory(biography="Old")
-    _editor, _response = editor_submits(client, person, biography_en="New")
+def test_a_person_a_published_event_shows_waits_and_one_in_no_event_does_not(client):
+    shown = PersonFactory(biography="Published biography")
+    RoleFactory(person=shown)
+    unseen = PersonFactory(biography="Old")
 
-    person.refresh_from_db()
-    assert person.biography == "New"
+    editor_submits(client, shown, biography_en="Pending biography")
+    editor_submits(client, unseen, biography_en="New")
+
+    shown.refresh_from_db()
+    unseen.refresh_from_db()
+    assert (shown.biography, unseen.biography) == ("Published biography", "New")
+    (revision,) = PendingRevision.objects.all()
+    assert revision.object_id == shown.pk
+    client.force_login(member_of("Publishers"))
+    client.post(revision.get_absolute_url(), {"_publish": "1"})
+    shown.refresh_from_db()
+    assert shown.biography == "Pending biography"
+
+
+def test_an_organization_and_a_source_a_published_event_shows_wait_for_review(client):
+    participation = EventOrganizationFactory(organization=OrganizationFactory(website=""))
+    source = SourceFactory(notes="Published notes")
+    participation.event.sources.add(source)
+
+    editor_submits(client, participation.organization, website="https://example.org/")
+    editor_submits(client, source, notes="Pending notes")
+
+    participation.organization.refresh_from_db()
+    source.refresh_from_db()
+    assert participation.organization.website == ""
+    assert source.notes == "Published notes"
+    assert PendingRevision.objects.count() == 2
 
 
 def publish_action(client, *events):
