@@ -141,3 +141,26 @@ def test_two_editors_merge_different_fields_and_are_refused_on_the_same(
     assert two.input_value("#id_description_en") == "Typed while the first editor saved."
     event.refresh_from_db()
     assert event.audience_en == "Mayors"
+
+
+@pytest.mark.parametrize("width", ADMIN_WIDTHS)
+def test_a_presentation_form_returns_to_its_event_by_keyboard(signed_in, screenshot_dir, width):
+    event = Event.objects.get()
+    presentation = event.presentations.order_by("order").first()
+    publisher = staff_user("publisher", publisher=True)
+    page = signed_in(publisher, f"/admin/events/presentation/{presentation.pk}/change/", width)
+    page.screenshot(path=str(screenshot_dir / f"admin-presentation-{width}.png"), full_page=True)
+
+    crumb = page.locator(".breadcrumbs a", has_text=event.title[:30])
+    assert crumb.get_attribute("href") == change_path(event)
+    button = page.locator("input[name=_return_to_event]")
+    box = button.bounding_box()
+    assert box and box["x"] + box["width"] <= width, "the button is in the window"
+    # Right after “Save”, by Tab.
+    page.focus("#presentation_form .submit-row input[name=_save]")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "_return_to_event"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.url.endswith(change_path(event))
