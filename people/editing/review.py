@@ -130,12 +130,13 @@ class ReviewBeforePublishingMixin:
             request, obj, data, request.user, keep=False, extra_context=extra_context
         )
         if replay.saved is None:
-            # The form with its errors, or a refused save: nothing is kept, nothing is lost.
+            # The form with its errors and what was typed (its page shows the replay's
+            # messages), or a save that lost a race after validation (its message says so).
+            if not isinstance(replay.response, HttpResponseRedirect):
+                return replay.response
             for message in replay.collected:
                 messages.add_message(request, message.level, message.message)
-            if isinstance(replay.response, HttpResponseRedirect):
-                return HttpResponseRedirect(request.get_full_path())
-            return replay.response
+            return HttpResponseRedirect(request.get_full_path())
         if request.FILES:
             messages.warning(
                 request,
