@@ -28,6 +28,7 @@ from .identifiers import (
     identifiers_of,
     unique_identifier_constraints,
 )
+from .natural_keys import NaturalKeyQuerySet
 from .slugs import SluggedRecord
 
 country_code_validator = RegexValidator(
@@ -35,9 +36,8 @@ country_code_validator = RegexValidator(
 )
 
 
-class SlugQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class SlugQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("slug",)
 
 
 class Organization(SluggedRecord, ChoiceLabels, models.Model):

@@ -26,8 +26,9 @@ from urllib.parse import unquote_plus, urlencode, urlsplit
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, resolve, reverse
+from django.utils import translation
 
-from events.models import EventOrganization, Role
+from events.models import Event, EventOrganization, Role
 from events.opendata.files import DOWNLOADS, build_downloads
 from events.opendata.files import directory as downloads_directory
 from events.site.sitemaps import sitemaps
@@ -45,6 +46,7 @@ from tests.factories import (
     RoleFactory,
     SourceFactory,
     TopicFactory,
+    committed,
 )
 from tests.urlwalk import public_urls
 
@@ -414,6 +416,41 @@ def test_reconciliation_service_never_offers_the_draft(draft, client):
     for kind in ("person", "organization", "event"):
         view = reverse("reconciliation:view", args=[f"{kind}:{DRAFT_SLUGS[kind]}"])
         assert client.get(view).status_code == 404, kind
+
+
+def test_no_version_or_changes_page_shows_what_a_record_held_as_a_draft(shanghai, client):
+    """A published record taken back to draft, edited there, then published again: every
+    version page and the changes page, in both languages, show only public states."""
+    with committed():
+        event = Event.objects.get(pk=shanghai.pk)
+        event.description = "A public correction of the description."
+        event.save()
+    with committed():
+        event.status = Event.Status.DRAFT
+        event.title = DRAFT_WORDS["event title"]
+        event.save()
+        person = PersonFactory(family_name=DRAFT_WORDS["person"], slug=DRAFT_SLUGS["person"])
+        role = RoleFactory(event=event, person=person, position_title=DRAFT_WORDS["role title"])
+        event.topics.add(TopicFactory(name=DRAFT_WORDS["topic"], slug=DRAFT_SLUGS["topic"]))
+    with committed():
+        role.delete()
+        event.topics.remove(*event.topics.filter(slug=DRAFT_SLUGS["topic"]))
+        event.title = "Advancing SMART Cities, published again"
+        event.status = Event.Status.PUBLISHED
+        event.save()
+
+    count = event.published_versions.count()
+    assert count == 3
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            urls = [reverse("events:event_changes", args=[event.slug])] + [
+                reverse("events:event_version", args=[event.slug, number])
+                for number in range(1, count + 1)
+            ]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert_no_draft_words(response, url)
 
 
 # Words only in changes pending review of the published Shanghai record; until a Publisher
