@@ -21,6 +21,7 @@ from people.editing.languages import LanguageColumnsMixin
 from people.editing.versions import VersionedForm, VersionedInlineMixin
 from people.models import Person
 
+from .citing import CitePanelMixin, SelectedPassageMixin, SourceTextMixin
 from .completeness import record_facts, with_uncited_count
 from .materials import MaterialField
 from .models import (
@@ -36,21 +37,6 @@ from .models import (
 )
 
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
-
-
-class CitePanelMixin:
-    """A change form with the text of the record's sources beside it, to cite by selecting
-    (templates/admin/events/cite_panel.html, static/js/cite-panel.js)."""
-
-    change_form_template = "admin/events/cite_change_form.html"
-
-    def cite_sources(self, obj):
-        raise NotImplementedError
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        sources = [] if obj is None else [s for s in self.cite_sources(obj) if s.text]
-        context["cite_sources"] = sources
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class HistoryAdmin(TranslatedRecordAdmin):
@@ -82,7 +68,9 @@ def make_room_for_new_order(formset):
 PARKED_ORDER = 30000
 
 
-class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
+class EventOrganizationInline(
+    SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, admin.TabularInline
+):
     model = EventOrganization
     extra = 0
     fields = ["order", "organization", "part", "source", "quote"]
@@ -94,7 +82,12 @@ class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInl
         return super().get_queryset(request).select_related("event", "organization")
 
 
-class RoleInline(PreloadedAutocompleteFieldsMixin, LanguageColumnsMixin, TranslationStackedInline):
+class RoleInline(
+    SelectedPassageMixin,
+    PreloadedAutocompleteFieldsMixin,
+    LanguageColumnsMixin,
+    TranslationStackedInline,
+):
     model = Role
     extra = 0
     fields = [
@@ -115,6 +108,7 @@ class RoleInline(PreloadedAutocompleteFieldsMixin, LanguageColumnsMixin, Transla
 
 
 class PresentationInline(
+    SelectedPassageMixin,
     PreloadedAutocompleteFieldsMixin,
     LanguageColumnsMixin,
     VersionedInlineMixin,
@@ -146,7 +140,7 @@ class PresentationInline(
         return super().get_queryset(request).select_related("event").prefetch_related("speakers")
 
 
-class CitationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
+class CitationInline(SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, admin.TabularInline):
     model = Citation
     extra = 0
     fields = ["fact", "source", "quote"]
@@ -361,7 +355,9 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
         return changed
 
 
-class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline):
+class KeyPointInline(
+    SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, TranslationTabularInline
+):
     model = KeyPoint
     extra = 0
     fields = ["order", "text", "source", "quote"]
@@ -370,7 +366,7 @@ class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline)
 
 
 @admin.register(Presentation)
-class PresentationAdmin(CitePanelMixin, HistoryAdmin):
+class PresentationAdmin(SelectedPassageMixin, CitePanelMixin, HistoryAdmin):
     list_display = ["title", "event", "order", "kind", "speaker_names"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
@@ -423,7 +419,7 @@ class PresentationAdmin(CitePanelMixin, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordHistoryAdmin):
+class SourceAdmin(SourceTextMixin, RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]

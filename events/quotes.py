@@ -89,6 +89,19 @@ def locate(quote, text, near=None):
     return Passage(text[start:end], start, end)
 
 
+def passage_at(quote, text, start, end):
+    """The passage of `text` from `start` to `end` (an editor's selection) if `quote`
+    reproduces it, with the same tolerance as `locate`; None if it does not, or if the
+    offsets do not fall within the text."""
+    if not 0 <= start < end <= len(text):
+        return None
+    wanted = folded(quote)[0].strip()
+    if not wanted or folded(text[start:end])[0].strip() != wanted:
+        return None
+    passage = locate(quote, text[start:end])
+    return Passage(passage.text, start + passage.start, start + passage.end)
+
+
 def closest_passage(quote, text):
     """Where `text` comes nearest `quote`, or None if they share nothing: the Passage, the
     ranges of its characters that differ (offsets in the passage), the folded quote and the
