@@ -18,6 +18,7 @@ from people.editing.autocomplete import PreloadedAutocompleteFieldsMixin
 from people.editing.changes import record_field_change
 from people.editing.history import record_baseline
 from people.editing.languages import LanguageColumnsMixin
+from people.editing.quick_add import QuickAddMixin
 from people.editing.versions import VersionedForm, VersionedInlineMixin
 from people.models import Person
 
@@ -419,10 +420,15 @@ class PresentationAdmin(SelectedPassageMixin, CitePanelMixin, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SourceTextMixin, RecordHistoryAdmin):
+class SourceAdmin(SourceTextMixin, QuickAddMixin, RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]
+    quick_add_fields = ["title", "publisher", "url", "published_on", "language", "text"]
+
+    def quick_add_initial(self, term):
+        return {"title": term}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "language", "publisher", "url"]}),
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
