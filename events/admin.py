@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import (
@@ -447,11 +448,15 @@ class EventSeriesAdmin(TranslatedRecordAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(QuickAddMixin, HistoryAdmin):
+    quick_add_fields = ["name", "slug"]
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug"]
+
+    def quick_add_initial(self, term):
+        return {"name": term, "slug": slugify(term)}
 
 
 @admin.register(Role)

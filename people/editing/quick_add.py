@@ -10,6 +10,8 @@ validation, the namesake warning, history and cache retirement stay those of eve
 save), and the new record is chosen in the box.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.forms import CheckboxInput
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -18,6 +20,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
+
+PREFIX = re.compile(r"quick[0-9]{0,2}")
 
 
 class QuickAddMixin:
@@ -56,12 +60,17 @@ class QuickAddMixin:
             raise PermissionDenied
         fields = self.quick_add_form_fields()
         form_class = self.get_form(request, None, change=False, fields=fields)
+        # A dialog opened from another one (an organization's parent) has its own prefix, so
+        # that the two forms on the page never share an id.
+        prefix = request.POST.get("_prefix") or request.GET.get("prefix") or ""
+        if not PREFIX.fullmatch(prefix):
+            prefix = "quick"
         if request.method == "POST":
-            form = form_class(request.POST, prefix="quick")
+            form = form_class(request.POST, prefix=prefix)
         else:
             initial = self.quick_add_initial(" ".join(request.GET.get("term", "").split()))
             initial = {self.localized(name): value for name, value in initial.items()}
-            form = form_class(initial=initial, prefix="quick")
+            form = form_class(initial=initial, prefix=prefix)
         if request.method == "POST" and form.is_valid():
             obj = self.save_form(request, form, change=False)
             self.save_model(request, obj, form, change=False)

@@ -154,7 +154,10 @@
 
     // Escape: the browser closes the dialog; the box goes back to what it held.
     dialog.addEventListener("cancel", () => finish(false));
-    const url = select.dataset.quickAddUrl + "?term=" + encodeURIComponent(term);
+    const level = document.querySelectorAll("dialog.quick-add").length;
+    const prefix = "quick" + (level > 1 ? level : "");
+    const url =
+      select.dataset.quickAddUrl + "?term=" + encodeURIComponent(term) + "&prefix=" + prefix;
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => response.json())
       .then((data) => show(data.form))
