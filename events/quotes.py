@@ -39,6 +39,12 @@ class Passage:
     end: int
 
 
+def plain_line_breaks(text):
+    """The text with every line break one newline: a browser sends a textarea's breaks as
+    CR LF and shows them as LF, so offsets counted in the page match the stored text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def folded(text):
     """The text with typographic variants folded and every run of white space made one
     space, and, for each character of the result, its offset in `text`."""

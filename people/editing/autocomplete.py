@@ -31,8 +31,9 @@ class PreloadedOptionsMixin:
     def media(self):
         media = super().media
         if self.attrs.get("data-quick-add-url"):
+            # In one list with the autocomplete's own files, so that it loads after them.
             media += forms.Media(
-                js=["editing/quick-add.js"], css={"all": ["editing/quick-add.css"]}
+                js=[*media._js, "editing/quick-add.js"], css={"all": ["editing/quick-add.css"]}
             )
         return media
 

@@ -35,6 +35,11 @@
       options.dropdownParent = $(dialog);
     }
     if (element.dataset.quickAddUrl) {
+      // select2 adds a tag to the <select> as an option: an empty single select would take
+      // its first option as chosen, and “Add …” could then not be chosen.
+      if (!element.multiple && element.options.length === 0) {
+        element.append(new Option("", "", true, true));
+      }
       options.tags = true;
       options.createTag = function (params) {
         const term = (params.term || "").trim();

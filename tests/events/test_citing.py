@@ -202,3 +202,16 @@ def test_event_added_with_a_selected_passage_keeps_its_occurrence(admin_client):
     assert response.status_code == 302, response.context["errors"]
     assert Citation.objects.get().quote_start == SECOND
     assert Role.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_source_text_from_a_browser_keeps_plain_line_breaks(admin_client):
+    response = admin_client.post(
+        reverse("admin:events_source_quick_add"),
+        {"quick-title": "Report", "quick-text": "It was held.\r\nOnline."},
+    )
+
+    assert response.status_code == 201
+    from events.models import Source
+
+    assert Source.objects.get().text == "It was held.\nOnline."

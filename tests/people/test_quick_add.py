@@ -112,3 +112,16 @@ def test_role_box_offers_to_add_a_person(admin_client):
     content = response.content.decode()
     assert f'data-quick-add-url="{reverse(PERSON_URL)}"' in content
     assert "editing/quick-add.js" in content
+
+
+@pytest.mark.django_db
+def test_organization_dialog_form_has_its_fields(admin_client):
+    response = admin_client.get(
+        reverse("admin:people_organization_quick_add"),
+        {"term": "Fudan University", "prefix": "quick2"},
+    )
+
+    assert response.status_code == 200
+    form = response.json()["form"]
+    assert 'name="quick2-name_en"' in form and 'value="Fudan University"' in form
+    assert 'name="quick2-parent"' in form and "data-quick-add-url" in form
