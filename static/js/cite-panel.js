@@ -46,8 +46,28 @@
       return "";
     }
     const heading = row.querySelector("h3 .inline_label, td.original p");
-    if (heading && heading.textContent.trim()) {
-      return heading.textContent.trim();
+    const label = heading ? heading.textContent.trim() : "";
+    // A row not saved yet is only “#2”: say whose row it is, from what it names so far.
+    if (label && !/^#\d+$/.test(label)) {
+      return label;
+    }
+    const named = Array.from(
+      row.querySelectorAll('select[name$="-person"], select[name$="-organization"], input[name$="-title_en"]')
+    )
+      .map(function (input) {
+        if (input.tagName !== "SELECT") {
+          return input.value.trim();
+        }
+        // Not an “Add … as a new person…” choice still in its dialog (quick-add.js).
+        const chosen = Array.from(input.selectedOptions).filter((o) => o.value && !o.value.startsWith("new:"));
+        return chosen.length ? chosen[0].text.trim() : "";
+      })
+      .filter((text) => text);
+    if (label) {
+      const group = field.closest(".inline-group");
+      const groupHeading = group && group.querySelector("h2");
+      const groupName = groupHeading ? groupHeading.textContent.split(/[:(]/)[0].trim() + " " : "";
+      return groupName + label + (named.length ? " — " + named[0] : "");
     }
     const fact = row.querySelector('select[name$="-fact"]');
     if (fact && fact.value) {

@@ -10,6 +10,7 @@ then cites the keynote's key points on its page. Page loads and form submissions
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
@@ -63,7 +64,13 @@ class Editor:
     def search(self, select_id, typed, scope=None):
         """Type in the box and wait for the records found."""
         search = self.box(select_id, scope)
-        with self.page.expect_response(lambda r: "/admin/autocomplete/" in r.url):
+        # Opening the box asks for every record (no term): wait for the answer to this term.
+        with self.page.expect_response(
+            lambda r: (
+                "/admin/autocomplete/" in r.url
+                and parse_qs(urlparse(r.url).query).get("term") == [typed]
+            )
+        ):
             search.fill(typed)
         return search
 
