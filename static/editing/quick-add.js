@@ -57,6 +57,22 @@
       });
     }
     $(element).select2(options);
+    nameBox(element);
+  }
+
+  // The box's combobox is named by the field's label as well as by what it holds: select2
+  // names it by the choice alone, which is nothing while the box is empty.
+  function nameBox(element) {
+    const label = element.id && document.querySelector('label[for="' + CSS.escape(element.id) + '"]');
+    const container = element.nextElementSibling;
+    if (!label || !container) {
+      return;
+    }
+    label.id = label.id || element.id + "-label";
+    container.querySelectorAll('[role="combobox"], [role="textbox"], .select2-search__field').forEach(function (box) {
+      const own = (box.getAttribute("aria-labelledby") || "").replace(label.id, "").trim();
+      box.setAttribute("aria-labelledby", (label.id + " " + own).trim());
+    });
   }
 
   $.fn.djangoAdminSelect2 = function () {

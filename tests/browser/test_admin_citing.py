@@ -290,3 +290,64 @@ def test_add_form_panel_loads_the_picked_source_and_cites_before_saving(editor_p
     event = Event.objects.get(slug="held-twice")
     citation = event.citations.get()
     assert (citation.source, citation.quote_start) == (source, second)
+
+
+def test_keyboard_alone_adds_a_person_from_the_role_box(editor_page, uncited_role):
+    from people.models import Person
+
+    page = editor_page(change_path(uncited_role.event))
+    page.locator("#id_roles-0-person + .select2 .select2-selection").focus()
+    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: "term=Grace" in r.url):
+        page.keyboard.type("Grace Hopper")
+    page.locator(".select2-results__option--highlighted", has_text="as a new").wait_for()
+    page.keyboard.press("Enter")
+
+    dialog = page.locator("dialog.quick-add[open]")
+    dialog.locator("form").wait_for()
+    assert page.evaluate("document.activeElement.name") == "quick-honorific_en"
+    assert dialog.locator('[name="quick-family_name"]').input_value() == "Hopper"
+    page.keyboard.type("Rear Admiral")
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="detached")
+
+    person = Person.objects.get(family_name="Hopper")
+    assert (person.given_name, person.honorific) == ("Grace", "Rear Admiral")
+    assert page.locator("#id_roles-0-person").input_value() == str(person.pk)
+    assert "select2" in page.evaluate("document.activeElement.className")
+
+
+def test_escape_leaves_the_role_box_as_it_was(editor_page, uncited_role):
+    page = editor_page(change_path(uncited_role.event))
+    before = page.locator("#id_roles-0-person").input_value()
+    page.locator("#id_roles-0-person + .select2 .select2-selection").focus()
+    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: "term=Nobody" in r.url):
+        page.keyboard.type("Nobody Known")
+    page.locator(".select2-results__option--highlighted", has_text="as a new").wait_for()
+    page.keyboard.press("Enter")
+    page.locator("dialog.quick-add[open] form").wait_for()
+
+    page.keyboard.press("Escape")
+
+    page.locator("dialog.quick-add").wait_for(state="detached")
+    assert page.locator("#id_roles-0-person").input_value() == before
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_add_dialog_has_no_axe_violation(editor_page, uncited_role, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = editor_page(change_path(uncited_role.event), width=width)
+    page.locator("#id_roles-0-organization + .select2 .select2-selection").click()
+    with page.expect_response(lambda r: "term=Analytical" in r.url):
+        page.locator(".select2-container--open .select2-search__field").fill("Analytical Engine")
+    page.locator(".select2-results__option", has_text="as a new").click()
+    page.locator("dialog.quick-add[open] form").wait_for()
+
+    results = Axe().run(
+        page, context="dialog.quick-add", options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    )
+
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
