@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 
 from .editing.admin import TranslatedRecordAdmin
 from .editing.quick_add import QuickAddMixin
+from .editing.review import PendingRevisionAdmin
+from .editing.revisions import PendingRevision
 from .editing.versions import VersionedForm
 from .identifiers import identifier_fields
 from .images import PictureField
@@ -361,3 +363,6 @@ class PersonAdmin(QuickAddMixin, RecordAdmin):
     @admin.display(description=_("portrait"), boolean=True)
     def has_portrait(self, person):
         return bool(person.portrait)
+
+
+admin.site.register(PendingRevision, PendingRevisionAdmin)

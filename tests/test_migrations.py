@@ -82,7 +82,7 @@ def test_quote_offsets_migration_stores_existing_quotes_in_the_sources_wording()
 
 
 def test_line_breaks_migration_keeps_each_quote_on_its_passage():
-    before = [("events", "0018_languages_of_sources_and_original_titles")]
+    before = [("events", "0019_18_published_versions")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -20,6 +20,7 @@ from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
 from .series import EventSeries
 from .topics import Topic
+from .versions import PublishedVersion
 
 __all__ = [
     "CacheGeneration",
@@ -31,6 +32,7 @@ __all__ = [
     "EventSeries",
     "KeyPoint",
     "Presentation",
+    "PublishedVersion",
     "RetiredRecord",
     "Role",
     "Source",

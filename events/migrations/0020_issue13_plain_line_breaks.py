@@ -44,7 +44,7 @@ def plain_line_breaks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0018_languages_of_sources_and_original_titles"),
+        ("events", "0019_18_published_versions"),
     ]
 
     operations = [
