@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import (
@@ -18,9 +19,11 @@ from people.editing.autocomplete import PreloadedAutocompleteFieldsMixin
 from people.editing.changes import record_field_change
 from people.editing.history import record_baseline
 from people.editing.languages import LanguageColumnsMixin
+from people.editing.quick_add import QuickAddMixin
 from people.editing.versions import VersionedForm, VersionedInlineMixin
 from people.models import Organization, Person
 
+from .citing import CitePanelMixin, SelectedPassageMixin, SourceTextMixin
 from .completeness import record_facts, with_uncited_count
 from .editorial import (
     ReturnToEventMixin,
@@ -45,21 +48,6 @@ from .models import (
 )
 
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
-
-
-class CitePanelMixin:
-    """A change form with the text of the record's sources beside it, to cite by selecting
-    (templates/admin/events/cite_panel.html, static/js/cite-panel.js)."""
-
-    change_form_template = "admin/events/cite_change_form.html"
-
-    def cite_sources(self, obj):
-        raise NotImplementedError
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        sources = [] if obj is None else [s for s in self.cite_sources(obj) if s.text]
-        context["cite_sources"] = sources
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class HistoryAdmin(TranslatedRecordAdmin):
@@ -91,7 +79,9 @@ def make_room_for_new_order(formset):
 PARKED_ORDER = 30000
 
 
-class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
+class EventOrganizationInline(
+    SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, admin.TabularInline
+):
     model = EventOrganization
     extra = 0
     fields = ["order", "organization", "part", "source", "quote"]
@@ -103,7 +93,12 @@ class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInl
         return super().get_queryset(request).select_related("event", "organization")
 
 
-class RoleInline(PreloadedAutocompleteFieldsMixin, LanguageColumnsMixin, TranslationStackedInline):
+class RoleInline(
+    SelectedPassageMixin,
+    PreloadedAutocompleteFieldsMixin,
+    LanguageColumnsMixin,
+    TranslationStackedInline,
+):
     model = Role
     extra = 0
     fields = [
@@ -124,6 +119,7 @@ class RoleInline(PreloadedAutocompleteFieldsMixin, LanguageColumnsMixin, Transla
 
 
 class PresentationInline(
+    SelectedPassageMixin,
     PreloadedAutocompleteFieldsMixin,
     LanguageColumnsMixin,
     VersionedInlineMixin,
@@ -155,7 +151,7 @@ class PresentationInline(
         return super().get_queryset(request).select_related("event").prefetch_related("speakers")
 
 
-class CitationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
+class CitationInline(SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, admin.TabularInline):
     model = Citation
     extra = 0
     fields = ["fact", "source", "quote"]
@@ -368,7 +364,9 @@ class EventAdmin(ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
         return changed
 
 
-class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline):
+class KeyPointInline(
+    SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, TranslationTabularInline
+):
     model = KeyPoint
     extra = 0
     fields = ["order", "text", "source", "quote"]
@@ -377,7 +375,13 @@ class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline)
 
 
 @admin.register(Presentation)
-class PresentationAdmin(ReturnToEventMixin, ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
+class PresentationAdmin(
+    SelectedPassageMixin,
+    ReturnToEventMixin,
+    ReviewedWithEventMixin,
+    CitePanelMixin,
+    HistoryAdmin,
+):
     change_form_template = "admin/events/presentation_change_form.html"
     list_display = ["title", "event", "order", "kind", "speaker_names"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
@@ -431,11 +435,16 @@ class PresentationAdmin(ReturnToEventMixin, ReviewedWithEventMixin, CitePanelMix
 
 
 @admin.register(Source)
-class SourceAdmin(ReviewedWhereShownMixin, RecordHistoryAdmin):
+class SourceAdmin(SourceTextMixin, QuickAddMixin, ReviewedWhereShownMixin, RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]
     shown_on = staticmethod(sources_shown_on)
+    quick_add_fields = ["title", "publisher", "url", "published_on", "language", "text"]
+
+    def quick_add_initial(self, term):
+        return {"title": term}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "language", "publisher", "url"]}),
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
@@ -454,11 +463,15 @@ class EventSeriesAdmin(TranslatedRecordAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(QuickAddMixin, HistoryAdmin):
+    quick_add_fields = ["name", "slug"]
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug"]
+
+    def quick_add_initial(self, term):
+        return {"name": term, "slug": slugify(term)}
 
 
 @admin.register(Role)

@@ -130,6 +130,11 @@ def cited_models():
     ]
 
 
+def source_text_before_save(sender, instance, raw=False, **kwargs):
+    """Every write path stores a source's text with plain line breaks (quotes.py)."""
+    instance.text = quotes.plain_line_breaks(instance.text)
+
+
 def anchor_quotes_before_save(sender, instance, raw=False, **kwargs):
     """Every write path, raw fixture loads included, stores quotes in the source's wording."""
     try:
