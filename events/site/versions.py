@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView
 
+from events.cache import keys
 from events.cache.pages import PublicPageMixin
 from events.models import (
     Citation,
@@ -311,6 +312,9 @@ class PublishedEventMixin:
 
     def get_queryset(self):
         return Event.objects.published()
+
+    def page_keys(self):
+        return {keys.event_key(self.object.pk)}
 
 
 class EventChangesView(PublishedEventMixin, PublicPageMixin, DetailView):

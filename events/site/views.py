@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from events.cache import fragments
+from events.cache import fragments, keys
 from events.cache.generation import cache, remember
 from events.cache.pages import PublicPageMixin
 from events.models import Event, EventSeries, Presentation, shapes
@@ -175,6 +175,9 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
     def signposted(self):
         return self.object, None
 
+    def page_keys(self):
+        return {keys.event_key(self.object.pk)}
+
 
 class PresentationDetailView(
     citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlugs, DetailView
@@ -210,6 +213,9 @@ class PresentationDetailView(
 
     def signposted(self):
         return self.object.event, self.object
+
+    def page_keys(self):
+        return {keys.event_key(self.object.event_id)}
 
     def record_by_former_slug(self):
         """The presentation by its event's slug or a former one, then by its own slug or a
