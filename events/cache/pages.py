@@ -1,24 +1,27 @@
 """
 Anonymous page cache and conditional GET for the public pages.
 
-Every cached page and every ETag is keyed on one "generation" value kept in the shared cache
-(Redis through CACHE_URL in production, so all workers and app servers read the same one).
-Any save, delete or many-to-many change of a record model (events and people apps, history
-tables aside) replaces the generation, so no page cached before the change is ever served
-again: a published change shows at once everywhere. Coarse (every page is rebuilt after any
-edit) but simple to trust, and records change rarely next to how often they are read.
+Every cached page is stored with the page keys of the records it shows (events.cache.keys)
+and the retirement clock as its request began (generation.clock). A change retires the keys
+of the records it touches (receivers.py): a page is served again only while none of its keys
+was retired after it began, so a published change shows at once everywhere on the pages that
+show it, and every other page stays cached. Pages that list or count records carry the lists'
+key, which every change retires. Every page and ETag is also keyed on one "generation" value
+kept in the shared cache (Redis through CACHE_URL in production, so all workers and app
+servers read the same one), which a bulk write replaces to retire every page at once.
 
 Views mark their anonymous answers as cacheable (`public_page`); PublicPageCacheMiddleware,
 near the top of the middleware list, stores them with the headers every later middleware
-added (CSP, nosniff, frame options, Content-Language) and answers a repeat request before
-sessions, authentication, locale, CSRF or URL resolution run. With Redis, a thread per
-process keeps the generation current (publish/subscribe) and recently read pages are kept in
-memory, so a repeat hit needs no round trip; otherwise one (the generation and the page in
-one get_many). While the cache is away (webinar.cache.RedisCache), pages are rendered without
-it. Only requests that carry no session cookie read
-the cache, and only anonymous answers that set no cookie are stored, so a logged-in editor's
-preview of a draft can never enter it and editors never see a cached page. Keys carry the
-host, the language prefix of the address and the full path with its query string.
+added (CSP, nosniff, frame options, Content-Language) and the edge cache's (edge.py), and
+answers a repeat request before sessions, authentication, locale, CSRF or URL resolution
+run. With Redis, a thread per process keeps the generation current (publish/subscribe) and
+hears every retirement, and recently read pages are kept in memory, so a repeat hit needs no
+round trip; otherwise two (the generation and the page, then its keys' stamps). While the
+cache is away (webinar.cache.RedisCache), pages are rendered without it. Only requests that
+carry no session cookie read the cache, and only anonymous answers that set no cookie are
+stored, so a logged-in editor's preview of a draft can never enter it and editors never see a
+cached page. Keys carry the host, the language prefix of the address and the full path with
+its query string.
 """
 
 import hashlib

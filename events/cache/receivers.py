@@ -117,18 +117,23 @@ def retire_pages(page_keys):
         return
     retire_keys(page_keys)
     connection = transaction.get_connection()
-    # Any registration that is still pending will do: one that a rollback drops goes with
-    # the changes that made it, and keys added to it from outside only retire more.
-    pending = next(
-        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], KeysAtCommit)),
+    # One registration per atomic block, as `at_commit`: a rollback drops it with the
+    # changes that made it.
+    block = set(connection.savepoint_ids)
+    pending = connection.in_atomic_block and next(
+        (
+            entry[1]
+            for entry in connection.run_on_commit
+            if isinstance(entry[1], KeysAtCommit) and entry[0] == block
+        ),
         None,
     )
-    if pending is None or not connection.in_atomic_block:
-        pending = KeysAtCommit()
+    if pending:
         pending.keys |= page_keys
-        transaction.on_commit(pending)
-    else:
-        pending.keys |= page_keys
+        return
+    pending = KeysAtCommit()
+    pending.keys |= page_keys
+    transaction.on_commit(pending)
 
 
 def retire_shown(instance, events=None):
