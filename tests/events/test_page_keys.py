@@ -267,10 +267,13 @@ def test_an_edge_that_does_not_answer_never_stops_a_save(
 
     monkeypatch.setattr(edge.urllib.request, "urlopen", refuse)
     ada = two_events["ada"]
-    with caplog.at_level(logging.WARNING, logger="events.cache.edge"):
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            ada.family_name = "Byron-King"
-            ada.save()
+    with (
+        caplog.at_level(logging.WARNING, logger="events.cache.edge"),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        ada.family_name = "Byron-King"
+        ada.save()
 
     assert "Byron-King" in client.get(ada.get_absolute_url()).content.decode()
     assert any("did not take a purge" in r.getMessage() for r in caplog.records)
