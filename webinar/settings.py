@@ -460,3 +460,8 @@ PUBLIC_DATA_WAIT_SECONDS = env.int("DJANGO_PUBLIC_DATA_WAIT_SECONDS", default=10
 EDGE_PURGE_URLS = env.list("DJANGO_EDGE_PURGE_URLS", default=[])
 EDGE_CACHE_SECONDS = env.int("DJANGO_EDGE_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
 EDGE_PURGE_TIMEOUT_SECONDS = env.float("DJANGO_EDGE_PURGE_TIMEOUT_SECONDS", default=1.0)
+# After a cache loss, the first worker to miss a page renders it while the others wait this
+# long at most for its copy (events/cache/coalesce.py; 0: every worker renders); its lock
+# expires after PAGE_REBUILD_LOCK_SECONDS even if it never finishes.
+PAGE_REBUILD_WAIT_SECONDS = env.float("DJANGO_PAGE_REBUILD_WAIT_SECONDS", default=2.0)
+PAGE_REBUILD_LOCK_SECONDS = env.int("DJANGO_PAGE_REBUILD_LOCK_SECONDS", default=5)

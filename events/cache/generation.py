@@ -36,8 +36,9 @@ CLOCK_KEY = "public-pages:clock"
 RETIRED = "retired:"
 # The key of every page that lists or counts records: retired by every record change.
 LISTS = "lists"
-# A clock starts from the time in nanoseconds (2001 and later are above this).
+# A clock starts from the time in nanoseconds (2001 and later are above this), plus 1,000 s.
 START_OF_CLOCKS = 10**18
+CLOCK_MARGIN_NS = 10**12
 logger = logging.getLogger(__name__)
 
 
@@ -56,6 +57,12 @@ def generation():
     """The value pages, ETags and remembered data are keyed on."""
     value = watcher.current() or stored_generation()
     return f"{value}.{durable.pages()}"
+
+
+def unchanged_since(value):
+    """True if no record change has replaced the generation since value was read. Asks the
+    cache itself: this process's copy may not have heard of a change committed just now."""
+    return f"{stored_generation()}.{durable.pages()}" == value
 
 
 def fragments_generation():
@@ -210,9 +217,17 @@ class GenerationWatcher:
             try:
                 subscription = cache().subscribe(GENERATION_KEY)
                 # Read after subscribing: a change made in between arrives as a message.
+                value = stored_generation()
+                if cache_is_away():
+                    # Just after an outage the subscription may answer before this process
+                    # asks the cache again; the value is then its own, shared by no other
+                    # worker (each would render and tag every page under its own).
+                    subscription.close()
+                    time.sleep(0.2)
+                    continue
                 # Retirements announced while nobody listened are unknown: forget them all.
                 self.retired(None)
-                self.set(token, stored_generation())
+                self.set(token, value)
                 if failing:
                     logger.warning("Page cache: generation subscription back")
                 failing = False
@@ -262,13 +277,15 @@ def clock():
 
 
 def start_clock():
-    """A clock the cache lost (eviction) restarts from the time in nanoseconds, ahead of any
-    value it had; the pages kept meanwhile are retired all the same, with a new generation."""
+    """A clock the cache lost (a restart, an eviction) starts again from the time in
+    nanoseconds plus CLOCK_MARGIN_NS: ahead of any value it had (it counts one a retirement),
+    even from an app server whose clock is behind, so that every retirement from now on is
+    later than every page kept before. Not a new generation: after a cache loss that would
+    make every worker render each page twice."""
     if cache_is_away():
         return 0
-    value = time.time_ns()
+    value = time.time_ns() + CLOCK_MARGIN_NS
     if cache().add(CLOCK_KEY, value, timeout=None):
-        new_generation()
         return value
     return cache().get(CLOCK_KEY, value)
 

@@ -38,7 +38,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition
 
-from . import edge
+from . import coalesce, edge
 from .generation import (
     GENERATION_KEY,
     LISTS,
@@ -228,6 +228,12 @@ class PublicPageCacheMiddleware:
                 local_pages.put(key, stored)
             return self.stored_response(request, stored)
 
+        # After a cache loss, one worker renders each page and the others take its copy (a
+        # lock left by an error expires by itself).
+        stored, claimed = coalesce.claim_or_wait(key, current, request.method, self.is_current)
+        if stored is not None:
+            return self.stored_response(request, stored)
+
         # Before anything is read: a retirement from here on retires this page.
         request.page_clock = rendered_at = clock()
         response = self.get_response(request)
@@ -246,6 +252,8 @@ class PublicPageCacheMiddleware:
                 cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
                 if watcher.current() is not None and generation() == current:
                     local_pages.put(key, stored)
+        if claimed:
+            coalesce.release(key, current)
         return response
 
     @staticmethod
