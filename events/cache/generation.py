@@ -192,6 +192,7 @@ class GenerationWatcher:
         self.on_retired = None
 
     def retired(self, keys, at=None):
+        heard_clock(at)
         if self.on_retired is not None:
             self.on_retired(keys, at)
 
@@ -273,7 +274,18 @@ def clock():
     value = cache().get(CLOCK_KEY)
     if value is None:
         value = start_clock()
-    return value
+    return heard_clock(value)
+
+
+# The latest clock this process has read or heard of: while the cache is away, a page
+# begins after every retirement it knows (the ones the cache missed replace the generation).
+latest_clock = [0]
+
+
+def heard_clock(value):
+    if value and value > latest_clock[0]:
+        latest_clock[0] = value
+    return value or latest_clock[0]
 
 
 def start_clock():
@@ -283,7 +295,7 @@ def start_clock():
     later than every page kept before. Not a new generation: after a cache loss that would
     make every worker render each page twice."""
     if cache_is_away():
-        return 0
+        return latest_clock[0]
     value = time.time_ns() + CLOCK_MARGIN_NS
     if cache().add(CLOCK_KEY, value, timeout=None):
         return value
@@ -309,7 +321,7 @@ def retire_keys(keys):
         value = cache().incr(CLOCK_KEY)
     except ValueError:
         value = start_clock()
-    if value < START_OF_CLOCKS:
+    if value < START_OF_CLOCKS and not cache_is_away():
         # Lost between the backend's check and its increment, and counted up from zero.
         cache().delete(CLOCK_KEY)
         value = start_clock()
@@ -339,7 +351,12 @@ def stamps(keys):
 
 def retired_since(keys, rendered_at):
     """True if any of these keys was retired after a page began at clock rendered_at."""
-    return any(value > rendered_at for value in stamps(keys).values())
+    found = stamps(keys)
+    if cache_is_away():
+        # Unknown; a retirement the cache missed replaced the database's value instead, and
+        # with it the generation of every page (DurableGeneration).
+        return False
+    return any(value > rendered_at for value in found.values())
 
 
 def data_generation():
