@@ -8,7 +8,7 @@ PostgreSQL database and one Redis cache, the site sending its purges to Varnish
    (SIGSTOP): no request reaches Django.
 2. An editor changes the Shanghai event's title through the first app server; through
    Varnish, the pages that show the event (its page, the page of a person who spoke there,
-   the home page's list) show the change at once, and a page that does not show it (another
+   a search that lists it) show the change at once, and a page that does not show it (another
    event's) is still answered by Varnish alone.
 3. The edit is undone through the second app server and Varnish shows the original.
 
@@ -164,11 +164,12 @@ def main():
         "person = e.presentations.exclude(speakers=None).first().speakers.first();"
         "print(e.pk, e.title, sep='|');"
         "print(e.get_absolute_url(), other.get_absolute_url(), person.get_absolute_url(),"
-        " reverse('events:home'))"
+        " reverse('events:list') + '?q=Advancing+SMART')"
     ).splitlines()
     event_id, original = found[0].split("|", 1)
-    event_page, other_page, person_page, home = found[1].split()
-    showing = {"event page": event_page, "speaker's page": person_page, "home": home}
+    event_page, other_page, person_page, search = found[1].split()
+    # A list, whatever the number of other events: a search that finds the event.
+    showing = {"event page": event_page, "speaker's page": person_page, "search": search}
     edited = f"{original} [edited through port {PORTS[0]}, {secrets.token_hex(3)}]"
     servers, varnish = [], None
     workdir = tempfile.mkdtemp(prefix="edge-check-")
