@@ -495,7 +495,7 @@ class PersonWithRolesAdmin(ReviewedWhereShownMixin, PersonAdmin):
     for review."""
 
     def shown_on(self, events):
-        return events.people()
+        return events.shows_person()
 
     def rank_picks(self, queryset, term):
         latest = Role.objects.filter(person=OuterRef("pk")).order_by("-event__start_date", "-pk")
@@ -511,4 +511,4 @@ class ReviewedOrganizationAdmin(ReviewedWhereShownMixin, OrganizationAdmin):
     (or a part of one) waits for review."""
 
     def shown_on(self, events):
-        return events.organizations()
+        return events.shows_organization()

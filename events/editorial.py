@@ -3,7 +3,7 @@ is public (people/editing/review.py does the reviewing), and the way from a pres
 role back to its event."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -116,18 +116,21 @@ class ReviewedWhereShownMixin:
     publish_permission = PUBLISH_PERMISSION
 
     def is_public(self, obj):
-        return self.shown_on(Event.objects.published()).filter(pk=obj.pk).exists()
+        shown = self.shown_on(Event.objects.published())
+        return self.model._base_manager.filter(shown, pk=obj.pk).exists()
 
     def shown_on(self, events):
-        """The records of this admin's model that these events' pages show."""
+        """A condition on this admin's model: the record is shown on these events' pages."""
         raise NotImplementedError
 
 
 def sources_shown_on(events):
     """Sources of these events, or cited by one of their roles, presentations or parts."""
-    from .models import EventOrganization, Presentation, Role, Source
+    from .models import EventOrganization, Presentation, Role
 
-    cited = Q(pk__in=events.values("sources"))
+    cited = Exists(
+        Event.sources.through.objects.filter(events.holds("event_id"), source=OuterRef("pk"))
+    )
     for model in (Role, Presentation, EventOrganization):
-        cited |= Q(pk__in=model.objects.filter(event__in=events).values("source_id"))
-    return Source.objects.filter(cited)
+        cited |= Exists(model.objects.filter(events.holds("event_id"), source=OuterRef("pk")))
+    return cited

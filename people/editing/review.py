@@ -102,12 +102,14 @@ class ReviewBeforePublishingMixin:
         return self.publish_permission is None or request.user.has_perm(self.publish_permission)
 
     def needs_review(self, request, obj):
-        return (
-            obj is not None
-            and not getattr(request, APPLYING, False)
-            and not self.may_publish(request)
-            and self.is_public(obj)
-        )
+        if obj is None or getattr(request, APPLYING, False) or self.may_publish(request):
+            return False
+        # Asked by the form, its delete link and the save: once per request and record.
+        cache = request.__dict__.setdefault("_needs_review", {})
+        key = (self.model, obj.pk)
+        if key not in cache:
+            cache[key] = self.is_public(obj)
+        return cache[key]
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a public record would change what readers see without review.
@@ -225,25 +227,28 @@ class ReviewBeforePublishingMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.revisions_shown(request, obj):
+        if obj is None or not self.review_shown(request, obj):
             return fieldsets
         return [(_("Review"), {"fields": ["review_state"]}), *fieldsets]
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        if obj is None or not self.revisions_shown(request, obj):
+        if obj is None or not self.review_shown(request, obj):
             return fields
         return [*fields, "review_state"]
 
-    def revisions_shown(self, request, obj):
-        """Whether the record has revisions to show on its form (asked once per request)."""
+    def review_shown(self, request, obj):
+        """Whether the form says something of review: this editor's saves wait for it, or
+        the record has revisions (asked once per request)."""
         if getattr(request, APPLYING, False):
             return False
+        # The read-only field below is given the record only.
+        obj._saves_wait_for_review = self.needs_review(request, obj)
         cache = request.__dict__.setdefault("_revisions_shown", {})
         key = (self.model, obj.pk)
         if key not in cache:
             cache[key] = PendingRevision.objects.of(obj).exists()
-        return cache[key]
+        return obj._saves_wait_for_review or cache[key]
 
     @admin.display(description=_("state of review"))
     def review_state(self, obj):
@@ -252,6 +257,16 @@ class ReviewBeforePublishingMixin:
         pending = [revision for revision in revisions if revision.is_pending]
         decided = next((revision for revision in revisions if not revision.is_pending), None)
         parts = []
+        if getattr(obj, "_saves_wait_for_review", False):
+            parts.append(
+                format_html(
+                    '<span class="review-state">{}</span>',
+                    gettext(
+                        "This record is public: what you save here waits for a publisher's "
+                        "review before readers see it."
+                    ),
+                )
+            )
         if pending:
             parts.append(
                 format_html(

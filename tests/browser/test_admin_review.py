@@ -101,7 +101,9 @@ def test_a_pending_change_shows_as_a_diff_and_is_published_by_keyboard(
     assert "A reviewed description of the webinar." in public.content()
 
 
-@pytest.mark.parametrize("width", ADMIN_WIDTHS)
+# At the narrower width only: the messages and fields are the same at 1,280 px (tried), and
+# each run costs two editors' sessions.
+@pytest.mark.parametrize("width", [1024])
 def test_two_editors_merge_different_fields_and_are_refused_on_the_same(
     signed_in, screenshot_dir, width
 ):
@@ -143,7 +145,7 @@ def test_two_editors_merge_different_fields_and_are_refused_on_the_same(
     assert event.audience_en == "Mayors"
 
 
-@pytest.mark.parametrize("width", ADMIN_WIDTHS)
+@pytest.mark.parametrize("width", [1024])
 def test_a_presentation_form_returns_to_its_event_by_keyboard(signed_in, screenshot_dir, width):
     event = Event.objects.get()
     presentation = event.presentations.order_by("order").first()

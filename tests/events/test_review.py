@@ -393,3 +393,14 @@ def test_an_editor_cannot_delete_a_published_event_but_may_delete_a_draft(client
 
     assert Event.objects.filter(pk=published.pk).exists()
     assert not Event.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_editor_is_told_before_saving_that_a_published_record_is_reviewed(client):
+    published, draft = EventFactory(), EventFactory(draft=True)
+    client.force_login(member_of("Editors"))
+
+    told = client.get(change_url(published)).content.decode()
+    not_told = client.get(change_url(draft)).content.decode()
+
+    assert "waits for a publisher" in told
+    assert "waits for a publisher" not in not_told
