@@ -107,6 +107,14 @@ bench-faults: install
 # Two app servers, one PostgreSQL, one Redis: an edit through one shows on the other at once.
 stateless: install
 	$(BIN)/python bench/stateless.py
+
+# Varnish (deploy/varnish.vcl) in front of two app servers: cached pages answered with the app
+# servers frozen, and an edit purges exactly the pages that show the record (bench/edge.py).
+.PHONY: edge
+edge: install
+	@{ command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; } || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules >/dev/null; }
+	$(BIN)/python bench/edge.py
 # Public site: Lighthouse scores of the event page (by hand; not part of CI).
 .PHONY: lighthouse
 lighthouse:

@@ -13,6 +13,8 @@ pages must answer every request, and every save must land, with no error on eith
    server and the same versioned save as a person would; a second editor
    (bench/edit_loop.py) saves the same events through the admin's views in its own process,
    not queued behind the load, so that many saves land during the run.
+   The same wrk run is made first with nobody editing: throughput with edits is reported as
+   a share of it. The mix includes LOAD_OTHER_EVENTS (20) pages of events nobody edits.
 4. Reports wrk's requests, socket errors and non-2xx/3xx answers, and the editor's saves and
    failed saves; writes bench/results/load-under-edit.json. Exit status 1 if anything failed.
 
@@ -47,6 +49,8 @@ PORT = int(os.environ.get("LOAD_PORT", 8200))
 WORKERS = int(os.environ.get("LOAD_WORKERS", (os.cpu_count() or 1) * 2 + 1))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", 32))
 DURATION = int(os.environ.get("LOAD_DURATION", 60))
+# Pages of other events in the mix: readers browse the archive while one record is edited.
+OTHER_EVENTS = int(os.environ.get("LOAD_OTHER_EVENTS", 20))
 SHANGHAI = "advancing-smart-cities-2021-09-09"
 
 ENV = dict(
@@ -129,11 +133,13 @@ def discover():
         "print(json.dumps({'reads': [reverse('people:person_list'),"
         " reverse('people:organization_list'), events[slugs[0]].get_absolute_url(),"
         " reverse('api:event-list')],"
+        " 'others': [e.get_absolute_url() for e in Event.objects.published()"
+        f".exclude(slug__in=slugs).order_by('pk')[:{OTHER_EVENTS}]],"
         " 'edits': {s: reverse('admin:events_event_change', args=[events[s].pk]) for s in slugs},"
         " 'titles': {s: events[s].title for s in slugs}}))"
     )
     found = json.loads(shell(code))
-    return [*pages.values(), *found["reads"]], found["edits"], found["titles"]
+    return [*pages.values(), *found["reads"], *found["others"]], found["edits"], found["titles"]
 
 
 def start_server():
@@ -260,6 +266,15 @@ def main():
         editor = Editor(username, password, shanghai_edit, titles)
         print(
             f"wrk: {CONNECTIONS} connections for {DURATION} s over {len(paths)} pages, "
+            f"{WORKERS} gunicorn workers; nobody edits",
+            flush=True,
+        )
+        # Every page once, so that neither run pays for the first renders after start-up.
+        for path in paths:
+            Browser().get(PORT, path)
+        quiet = run_wrk(paths)
+        print(
+            f"wrk: {CONNECTIONS} connections for {DURATION} s over {len(paths)} pages, "
             f"{WORKERS} gunicorn workers; editors save {', '.join(edits)} in a loop",
             flush=True,
         )
@@ -303,6 +318,13 @@ def main():
         "connections": CONNECTIONS,
         "seconds": DURATION,
         "pages": paths,
+        "without_edits": {
+            "requests": quiet["requests"],
+            "requests_per_second": round(quiet["requests"] / (quiet["duration_us"] / 1e6), 1),
+            "p50_ms": round(quiet["p50_us"] / 1000, 1),
+            "p99_ms": round(quiet["p99_us"] / 1000, 1),
+            "non_2xx_3xx": quiet["errors"]["status"],
+        },
         "requests": load["requests"],
         "requests_per_second": round(load["requests"] / (load["duration_us"] / 1e6), 1),
         "p50_ms": round(load["p50_us"] / 1000, 1),
@@ -320,7 +342,15 @@ def main():
         "direct_failures": direct_result["failures"],
     }
     (BENCH / "results").mkdir(exist_ok=True)
+    report["with_edits_ratio"] = round(
+        report["requests_per_second"] / report["without_edits"]["requests_per_second"], 3
+    )
     (BENCH / "results" / "load-under-edit.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(
+        f"without edits: {report['without_edits']['requests_per_second']} req/s, p99 "
+        f"{report['without_edits']['p99_ms']} ms; with edits "
+        f"{report['with_edits_ratio']} of that"
+    )
     print(
         f"requests {report['requests']} ({report['requests_per_second']} req/s, p50 "
         f"{report['p50_ms']} ms, p99 {report['p99_ms']} ms), socket errors {socket_errors}, "

@@ -127,6 +127,10 @@ def _is_true(*args, **kwargs):
     return True
 
 
+def _missing(key, *args, **kwargs):
+    raise ValueError(f"Key {key!r} not found (the cache is away)")
+
+
 class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
@@ -149,6 +153,7 @@ class RedisCache(redis.RedisCache):
     set_many = guarded(_all_keys)(redis.RedisCache.set_many)
     delete = guarded(False)(redis.RedisCache.delete)
     delete_many = guarded(None)(redis.RedisCache.delete_many)
+    incr = guarded(_missing)(redis.RedisCache.incr)
     clear = guarded(False)(redis.RedisCache.clear)
 
     def is_away(self):

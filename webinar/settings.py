@@ -435,10 +435,10 @@ LANGUAGE_COOKIE_SECURE = not DEBUG and env.bool("DJANGO_SECURE_COOKIES", default
 # Dates as each language writes them: "9 September 2021" and "2021年9月9日".
 FORMAT_MODULE_PATH = ["webinar.formats"]
 # --- Public page cache (events/cache/) --------------------------------------------------------
-# Anonymous pages are kept this many seconds at most (0 turns the cache off); any record change
-# replaces the cache's generation key, which retires every stored page at once. Several worker
-# processes need a cache they share (CACHE_URL=redis://…, or filecache:// on one machine):
-# with the per-process default (local memory) a change would reach only one worker.
+# Anonymous pages are kept this many seconds at most (0 turns the cache off); a record change
+# retires the pages that show the record (events/cache/keys.py), a bulk write every page.
+# Several worker processes need a cache they share (CACHE_URL=redis://…, or filecache:// on
+# one machine): with the per-process default (local memory) a change would reach only one worker.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=600)
 # The generation lives in the database (events/cache/generation.py); a process subscribed to
@@ -454,6 +454,12 @@ PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)
 PUBLIC_DATA_CACHE_SECONDS = env.int("DJANGO_PUBLIC_DATA_CACHE_SECONDS", default=600)
 # How long a worker waits for another worker's rebuild of such data before rebuilding it.
 PUBLIC_DATA_WAIT_SECONDS = env.int("DJANGO_PUBLIC_DATA_WAIT_SECONDS", default=10)
+# An HTTP cache in front of the app servers (deploy/varnish.vcl; events/cache/edge.py): the
+# addresses its purges are sent to when records change (off when empty; then pages tell shared
+# caches not to keep them), how long it may keep a page, and how long a purge may take.
+EDGE_PURGE_URLS = env.list("DJANGO_EDGE_PURGE_URLS", default=[])
+EDGE_CACHE_SECONDS = env.int("DJANGO_EDGE_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
+EDGE_PURGE_TIMEOUT_SECONDS = env.float("DJANGO_EDGE_PURGE_TIMEOUT_SECONDS", default=1.0)
 # After a cache loss, the first worker to miss a page renders it while the others wait this
 # long at most for its copy (events/cache/coalesce.py; 0: every worker renders); its lock
 # expires after PAGE_REBUILD_LOCK_SECONDS even if it never finishes.

@@ -28,10 +28,11 @@ def lock_key(key, current):
     return f"{key}:rebuilding:{current}"
 
 
-def claim_or_wait(key, current, method="GET"):
+def claim_or_wait(key, current, method="GET", is_current=None):
     """(stored, claimed): the page another worker stored while this one waited, or None;
     claimed is True when this worker holds the lock and must `release()` it once done. Only
-    GET answers are stored, so only a GET takes part."""
+    GET answers are stored, so only a GET takes part. is_current(stored, current) says
+    whether a stored copy may still be served (none of its records retired since)."""
     wait = settings.PAGE_REBUILD_WAIT_SECONDS
     if not wait or method != "GET":
         return None, False
@@ -43,7 +44,11 @@ def claim_or_wait(key, current, method="GET"):
         time.sleep(POLL_SECONDS)
         found = cache().get_many([key, lock])
         stored = found.get(key)
-        if stored is not None and stored[0] == current == generation():
+        if (
+            stored is not None
+            and stored[0] == current == generation()
+            and (is_current is None or is_current(stored, current))
+        ):
             return stored, False
         if lock not in found:
             break

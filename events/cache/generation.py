@@ -31,6 +31,14 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
 EPOCH_KEY = "event-content:epoch"
+CLOCK_KEY = "public-pages:clock"
+# Prefix of the messages on the generation's channel that name retired page keys.
+RETIRED = "retired:"
+# The key of every page that lists or counts records: retired by every record change.
+LISTS = "lists"
+# A clock starts from the time in nanoseconds (2001 and later are above this), plus 1,000 s.
+START_OF_CLOCKS = 10**18
+CLOCK_MARGIN_NS = 10**12
 logger = logging.getLogger(__name__)
 
 
@@ -179,6 +187,14 @@ class GenerationWatcher:
         self.lock = threading.Lock()
         self.token = None
         self.value = None
+        # Told the page keys retired and the clock they were retired at (None: every key
+        # at any time), by this process or another one.
+        self.on_retired = None
+
+    def retired(self, keys, at=None):
+        heard_clock(at)
+        if self.on_retired is not None:
+            self.on_retired(keys, at)
 
     def current(self):
         token = self.token
@@ -210,6 +226,8 @@ class GenerationWatcher:
                     subscription.close()
                     time.sleep(0.2)
                     continue
+                # Retirements announced while nobody listened are unknown: forget them all.
+                self.retired(None)
                 self.set(token, value)
                 if failing:
                     logger.warning("Page cache: generation subscription back")
@@ -217,7 +235,12 @@ class GenerationWatcher:
                 while self.token is token:
                     message = subscription.get_message(ignore_subscribe_messages=True, timeout=1)
                     if message and message["type"] == "message":
-                        self.set(token, message["data"].decode())
+                        data = message["data"].decode()
+                        if data.startswith(RETIRED):
+                            at, *keys = data.removeprefix(RETIRED).split()
+                            self.retired(keys, int(at))
+                        else:
+                            self.set(token, data)
                 subscription.close()
             except Exception as error:
                 self.set(token, None)
@@ -241,12 +264,115 @@ class GenerationWatcher:
 watcher = GenerationWatcher()
 
 
+def clock():
+    """
+    The retirement clock: a number in the shared cache that every retirement of page keys
+    moves forward. A page remembers the clock as its request began; it is retired once any
+    of its keys was retired at a later clock (`retired_since`), so a page rendered from rows
+    an edit was replacing never outlives the edit's retirement at commit.
+    """
+    value = cache().get(CLOCK_KEY)
+    if value is None:
+        value = start_clock()
+    return heard_clock(value)
+
+
+# The latest clock this process has read or heard of: while the cache is away, a page
+# begins after every retirement it knows (the ones the cache missed replace the generation).
+latest_clock = [0]
+
+
+def heard_clock(value):
+    if value and value > latest_clock[0]:
+        latest_clock[0] = value
+    return value or latest_clock[0]
+
+
+def start_clock():
+    """A clock the cache lost (a restart, an eviction) starts again from the time in
+    nanoseconds plus CLOCK_MARGIN_NS: ahead of any value it had (it counts one a retirement),
+    even from an app server whose clock is behind, so that every retirement from now on is
+    later than every page kept before. Not a new generation: after a cache loss that would
+    make every worker render each page twice."""
+    if cache_is_away():
+        return latest_clock[0]
+    value = time.time_ns() + CLOCK_MARGIN_NS
+    if cache().add(CLOCK_KEY, value, timeout=None):
+        return value
+    return cache().get(CLOCK_KEY, value)
+
+
+def stamp_key(key):
+    return f"public-pages:retired:{key}"
+
+
+def stamp_seconds():
+    # Longer than any page or remembered datum keyed on a stamp lives.
+    return 2 * max(settings.PAGE_CACHE_SECONDS, settings.PUBLIC_DATA_CACHE_SECONDS, 1)
+
+
+def retire_keys(keys):
+    """Retire every page that shows any of these keys, in every process (now, not at
+    commit: receivers.py calls this at both)."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    try:
+        value = cache().incr(CLOCK_KEY)
+    except ValueError:
+        value = start_clock()
+    if value < START_OF_CLOCKS and not cache_is_away():
+        # Lost between the backend's check and its increment, and counted up from zero.
+        cache().delete(CLOCK_KEY)
+        value = start_clock()
+    cache().set_many({stamp_key(key): value for key in keys}, timeout=stamp_seconds())
+    if cache_is_away():
+        # The pages the cache still holds would come back with it: retire every one.
+        durable.replace(pages=True)
+        return
+    if hasattr(cache(), "publish"):
+        cache().publish(GENERATION_KEY, f"{RETIRED}{value} {' '.join(keys)}")
+    watcher.retired(keys, value)
+
+
+def stamps(keys):
+    """{key: the clock at its latest retirement}. A stamp the cache lost counts as retired
+    now: every page kept before that moment is rebuilt."""
+    keys = sorted(set(keys))
+    found = cache().get_many([stamp_key(key) for key in keys])
+    missing = [key for key in keys if stamp_key(key) not in found]
+    if missing:
+        now = clock()
+        for key in missing:
+            cache().add(stamp_key(key), now, timeout=stamp_seconds())
+        found.update(cache().get_many([stamp_key(key) for key in missing]))
+    return {key: found.get(stamp_key(key), float("inf")) for key in keys}
+
+
+def retired_since(keys, rendered_at):
+    """True if any of these keys was retired after a page began at clock rendered_at."""
+    found = stamps(keys)
+    if cache_is_away():
+        # Unknown; a retirement the cache missed replaced the database's value instead, and
+        # with it the generation of every page (DurableGeneration).
+        return False
+    return any(value > rendered_at for value in found.values())
+
+
+def data_generation():
+    """What remembered data is stored under: the generation and the stamp of the lists'
+    key, which every record change retires."""
+    stamp = stamps([LISTS])[LISTS]  # first: a clock it starts replaces the generation
+    return f"{generation()}.{stamp}"
+
+
 def remember(name, compute):
     """
     compute()'s value for the active language, kept in the shared cache until the next
-    record change (or PUBLIC_DATA_CACHE_SECONDS): for data that many pages share and that
-    costs a scan of every published record, such as the list's filter options and the home
-    page's counts. Independent of the page cache, so pages rebuilt with that off stay cheap.
+    record change (which retires the lists' key) or PUBLIC_DATA_CACHE_SECONDS: for data
+    that many pages share and that costs a scan of every published record, such as the
+    list's filter options and the home page's counts. Independent of the page cache, so
+    pages rebuilt with that off stay cheap.
 
     After a record change every worker asking at once would each rebuild the value (the
     home page's counts are a scan of every published record): the first takes a lock in the
@@ -256,7 +382,7 @@ def remember(name, compute):
     seconds = settings.PUBLIC_DATA_CACHE_SECONDS
     if not seconds:
         return compute()
-    key = f"public-data:{generation()}:{get_language()}:{name}"
+    key = f"public-data:{data_generation()}:{get_language()}:{name}"
     value = cache().get(key)
     if value is not None:
         return value

@@ -2,23 +2,23 @@
 The one invalidation policy: what every write retires, whichever path made it.
 
 - Any save, delete or many-to-many change of a record model (the `events` and `people`
-  apps, history tables aside) replaces the page generation: no page cached before it is
-  served again (`generation`).
-- An edit through the ORM (admin forms and inlines, bulk actions, merges, scripts) also
-  retires the fragments of exactly the events whose page shows the changed record
-  (`fragments.events_showing`).
+  apps, history tables aside) through the ORM (admin forms and inlines, bulk actions,
+  merges, scripts) retires the pages that show the changed record and the lists
+  (`keys.retired_by`: page keys, in the page cache and at an edge cache), and the fragments
+  of exactly the events whose page shows it (`fragments.events_showing`).
 - A raw save (`loaddata`, `import_records`, `restore_records`) cannot be traced to the
-  events it touches while the rest of its file is still loading, so it retires every
-  event's fragments, once per transaction.
+  records it touches while the rest of its file is still loading, so it retires every page
+  and every event's fragments, once per transaction.
 - Writes that send no signals (`bulk_create`, `QuerySet.update`, as in
-  `generate_demo_data`) call `records_changed_in_bulk()`.
+  `generate_demo_data`) call `records_changed_in_bulk()`, which does the same.
 - Every one of these queues one rebuild of the whole-dataset downloads when its transaction
   commits (`events.opendata.files.rebuild_soon`).
 
 Both retirements happen when the change is made and again when its transaction commits, so a
 page rendered from the old rows in between never survives under the new value. The commit's
-retirement is registered once per transaction however many records it changes; a bulk write
-also retires only once when it starts, since nothing reads its half-loaded rows.
+retirement is registered once per transaction however many records it changes (the page keys
+of all of them retired together, then purged at the edge); a bulk write also retires only
+once when it starts, since nothing reads its half-loaded rows.
 """
 
 from django.core.signals import setting_changed
@@ -27,12 +27,15 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 
 from events.models import versions
 from events.opendata.files import rebuild_soon
+from people.models import Organization
 
-from . import fragments
-from .generation import new_generation, watcher
+from . import edge, fragments, keys
+from .generation import new_generation, retire_keys, watcher
 from .pages import local_pages
 
 RECORD_APPS = {"events", "people"}
+# Records a save may move to another event, or another place in the hierarchy.
+MOVABLE = (*fragments.MOVABLE, Organization)
 
 
 def is_record_model(model):
@@ -84,13 +87,70 @@ def once_now_and_at_commit(retire):
         retire()
 
 
+def retire_every_page():
+    once_now_and_at_commit(new_generation)
+    if edge.is_on():
+        at_commit(edge.purge_all)
+
+
 def records_changed_in_bulk():
     """For writes that send no signals: retire every page and every event's fragments."""
-    once_now_and_at_commit(new_generation)
+    retire_every_page()
     once_now_and_at_commit(fragments.retire_all)
     rebuild_downloads_at_commit()
     if transaction.get_connection().in_atomic_block:
         at_commit(versions.bulk_changed)
+
+
+class KeysAtCommit:
+    """The page keys a transaction's changes retire, retired (and purged at the edge) once
+    when it commits."""
+
+    def __init__(self):
+        self.keys = set()
+
+    def __call__(self):
+        retire_keys(self.keys)
+        if edge.is_on():
+            edge.purge(self.keys)
+
+
+def retire_pages(page_keys):
+    """Retire these page keys now and when the transaction commits (None: every page)."""
+    if page_keys is None:
+        new_generation()
+        at_commit(new_generation)
+        if edge.is_on():
+            at_commit(edge.purge_all)
+        return
+    retire_keys(page_keys)
+    connection = transaction.get_connection()
+    # One registration per atomic block, as `at_commit`: a rollback drops it with the
+    # changes that made it.
+    block = set(connection.savepoint_ids)
+    pending = connection.in_atomic_block and next(
+        (
+            entry[1]
+            for entry in connection.run_on_commit
+            if isinstance(entry[1], KeysAtCommit) and entry[0] == block
+        ),
+        None,
+    )
+    if pending:
+        pending.keys |= page_keys
+        return
+    pending = KeysAtCommit()
+    pending.keys |= page_keys
+    transaction.on_commit(pending)
+
+
+def retire_shown(instance, events=None):
+    """Retire what shows this record: the pages (page keys) and its events' fragments."""
+    events = set(fragments.events_showing(instance) if events is None else events)
+    # Page keys first, now and at commit: a reader that finds the new content version
+    # finds the event's key retired too (events.site.views.EventDetailView).
+    retire_pages(keys.retired_by(instance, events))
+    fragments.retire(events)
 
 
 def record_saved_or_deleted(sender, instance, **kwargs):
@@ -99,36 +159,31 @@ def record_saved_or_deleted(sender, instance, **kwargs):
     if kwargs.get("raw"):
         records_changed_in_bulk()
         return
-    new_generation()
-    at_commit(new_generation)
     rebuild_downloads_at_commit()
-    fragments.retire(fragments.events_showing(instance))
+    retire_shown(instance)
 
 
 def record_moving(sender, instance, **kwargs):
-    """Before a role, presentation, key point, part or citation is saved: the event it
-    belonged to until now, in case the save moves it to another one."""
-    if not isinstance(instance, fragments.MOVABLE) or instance.pk is None or kwargs.get("raw"):
+    """Before a role, presentation, key point, part, citation or organization is saved: what
+    showed it until now, in case the save moves it to another event (or parent)."""
+    if not isinstance(instance, MOVABLE) or instance.pk is None or kwargs.get("raw"):
         return
     before = sender._default_manager.filter(pk=instance.pk).first()
     if before is not None:
-        fragments.retire(fragments.events_showing(before))
+        retire_shown(before)
 
 
 def relation_changed(sender, instance, action, pk_set, model, **kwargs):
     if not is_record_model(sender):
         return
     if action.startswith("post_"):
-        new_generation()
-        at_commit(new_generation)
         rebuild_downloads_at_commit()
     if not action.startswith("post_") and action != "pre_clear":
         return
-    pks = set(fragments.events_showing(instance))
+    retire_shown(instance)
     if pk_set:
         for related in model.objects.filter(pk__in=pk_set):
-            pks |= set(fragments.events_showing(related))
-    fragments.retire(pks)
+            retire_shown(related)
 
 
 def cache_settings_changed(setting, **kwargs):

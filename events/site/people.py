@@ -5,6 +5,7 @@ show what they did at events, so they live here, with the other pages of the sit
 
 from django.views.generic import DetailView, ListView
 
+from events.cache import keys
 from events.cache.pages import PublicPageMixin
 from events.models import Event, EventOrganization, Presentation, Role
 from events.opendata import jsonld
@@ -40,7 +41,13 @@ class PersonDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
             .select_related("event")
             .order_by("-event__start_date", "order")
         )
+        self.shown = context
         return context
+
+    def page_keys(self):
+        # Read after the page is rendered: the lists are the ones it showed.
+        shown = self.shown
+        return keys.person_page_keys(self.object, shown["roles"], shown["presentations"])
 
 
 class OrganizationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
@@ -84,7 +91,18 @@ class OrganizationDetailView(PublicPageMixin, FollowsFormerSlugs, DetailView):
         context["structured_data"] = jsonld.as_script(
             jsonld.organization_jsonld(self.object, context["children"], context["participations"])
         )
+        self.shown = context
         return context
+
+    def page_keys(self):
+        shown = self.shown
+        return keys.organization_page_keys(
+            self.object,
+            shown["breadcrumb"],
+            shown["children"],
+            shown["participations"],
+            shown["roles"],
+        )
 
 
 class PersonListView(PublicPageMixin, ListView):

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView
 from modeltranslation.fields import TranslationField
 
+from events.cache import keys
 from events.cache.pages import PublicPageMixin
 from events.models import Event, shapes
 from events.models.versions import rebuilt
@@ -225,6 +226,9 @@ class PublishedEventMixin:
 
     def get_queryset(self):
         return Event.objects.published()
+
+    def page_keys(self):
+        return {keys.event_key(self.object.pk)}
 
 
 class EventChangesView(PublishedEventMixin, PublicPageMixin, DetailView):

@@ -9,8 +9,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from events.cache import fragments
-from events.cache.generation import cache, generation, remember, unchanged_since
+from events.cache import fragments, keys
+from events.cache.generation import (
+    cache,
+    clock,
+    generation,
+    remember,
+    retired_since,
+    unchanged_since,
+)
 from events.cache.pages import PublicPageMixin
 from events.models import Event, EventSeries, Presentation, shapes
 from events.models.versions import latest_record, rebuilt
@@ -131,6 +138,7 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
     def get_object(self, queryset=None):
         # Before the event's row is read: see get_context_data.
         self.generation_before = generation()
+        self.clock_before = clock()
         return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
@@ -145,8 +153,11 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
         if parts is None:
             parts = self.render_fragments(event)
             # The row was read before the content version: parts rendered from a row that a
-            # change committed meanwhile replaced would be kept under the new version.
-            if unchanged_since(self.generation_before):
+            # change committed meanwhile replaced would be kept under the new version. (A
+            # change retires the event's page key before its content version.)
+            if unchanged_since(self.generation_before) and not retired_since(
+                self.page_keys(), self.clock_before
+            ):
                 cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
         context.update(parts)
         return context
@@ -188,6 +199,9 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
     def signposted(self):
         return self.object, None
 
+    def page_keys(self):
+        return {keys.event_key(self.object.pk)}
+
 
 class PresentationDetailView(
     citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlugs, DetailView
@@ -226,6 +240,9 @@ class PresentationDetailView(
 
     def signposted(self):
         return self.object.event, self.object
+
+    def page_keys(self):
+        return {keys.event_key(self.object.event_id)}
 
     def record_by_former_slug(self):
         """The presentation by its event's slug or a former one, then by its own slug or a

@@ -315,7 +315,7 @@ def test_remembered_value_is_rebuilt_once_then_read():
 def test_remember_waits_for_a_rebuild_in_another_worker_instead_of_repeating_it():
     from django.core.cache import cache
 
-    key = f"public-data:{generation.generation()}:{translation.get_language()}:counts"
+    key = f"public-data:{generation.data_generation()}:{translation.get_language()}:counts"
     cache.add(f"{key}:rebuilding", True)  # another worker is rebuilding
     threading.Timer(0.2, lambda: cache.set(key, {"events": 7})).start()
 
@@ -329,7 +329,7 @@ def test_remember_waits_for_a_rebuild_in_another_worker_instead_of_repeating_it(
 def test_remember_rebuilds_itself_when_the_other_rebuild_never_arrives():
     from django.core.cache import cache
 
-    key = f"public-data:{generation.generation()}:{translation.get_language()}:counts"
+    key = f"public-data:{generation.data_generation()}:{translation.get_language()}:counts"
     cache.add(f"{key}:rebuilding", True)  # a worker that died while rebuilding
 
     assert generation.remember("counts", lambda: {"events": 8}) == {"events": 8}

@@ -133,3 +133,27 @@ def test_pages_are_checked_against_the_cache_until_the_watcher_is_current(redis_
 
     assert generation.watcher.current() is None
     assert "New title" in client.get(url).content.decode()
+
+
+def test_a_record_retired_on_another_server_leaves_other_pages_in_memory(
+    redis_cache, client, monkeypatch
+):
+    wait_for_watcher()
+    event, other = EventFactory(title="Old title"), EventFactory(title="Untouched record")
+    client.get(event.get_absolute_url())
+    client.get(other.get_absolute_url())
+    # Another server's edit of the first event: the row changes, and that server retires
+    # the event's page key (its stamp in the cache, then the announcement).
+    type(event).objects.filter(pk=event.pk).update(title="New title")
+    from django.core.cache import cache
+
+    at = cache.incr(generation.CLOCK_KEY)
+    cache.set(generation.stamp_key(f"event-{event.pk}"), at)
+    cache.publish(generation.GENERATION_KEY, f"{generation.RETIRED}{at} event-{event.pk}")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and len(pages.local_pages.entries) > 1:
+        time.sleep(0.02)
+
+    assert "New title" in client.get(event.get_absolute_url()).content.decode()
+    monkeypatch.setattr(RedisCache, "get", lambda *a, **k: pytest.fail("read the shared cache"))
+    assert "Untouched record" in client.get(other.get_absolute_url()).content.decode()
