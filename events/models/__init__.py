@@ -17,6 +17,7 @@ from .evidence import (
 )
 from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
+from .search import EventSearchDocument
 from .series import EventSeries
 from .topics import Topic
 
@@ -27,6 +28,7 @@ __all__ = [
     "Event",
     "EventOrganization",
     "EventQuerySet",
+    "EventSearchDocument",
     "EventSeries",
     "KeyPoint",
     "Presentation",
