@@ -10,10 +10,9 @@ letters or more.
 import django.db.models.deletion
 from django.db import migrations, models
 
-from events.search import documents
+from events.search import FTS, documents, sqlite_has_trigram
 
 
-FTS = "events_eventsearchdocument_fts"
 SQLITE_INDEX = [
     f"CREATE VIRTUAL TABLE {FTS} USING fts5(text, content='events_eventsearchdocument', "
     "content_rowid='event_id', tokenize='trigram')",
@@ -43,15 +42,8 @@ def add_index(apps, schema_editor):
 
 
 def add_sqlite_index(schema_editor):
-    from django.db import OperationalError
-
-    try:
-        schema_editor.execute(
-            f"CREATE VIRTUAL TABLE {FTS}_probe USING fts5(text, tokenize='trigram')"
-        )
-    except OperationalError:
+    if not sqlite_has_trigram():
         return  # No FTS5 or no trigram tokenizer (SQLite before 3.34): the search scans.
-    schema_editor.execute(f"DROP TABLE {FTS}_probe")
     for statement in SQLITE_INDEX:
         schema_editor.execute(statement)
 

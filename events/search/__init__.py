@@ -11,7 +11,9 @@ together, one document per event (documents.py), so that a search reads one inde
 instead of a union of ids over nine.
 """
 
+import functools
 import re
+import sqlite3
 
 from django.db import connections, models
 from django.db.models import F
@@ -110,15 +112,19 @@ def substring_search(events, words):
 FTS = "events_eventsearchdocument_fts"
 
 
-def has_trigram_index(using):
-    connection = connections[using]
-    if connection.vendor != "sqlite":
+@functools.cache
+def sqlite_has_trigram():
+    """True when this process's SQLite library has FTS5 with the trigram tokenizer (3.34 and
+    later, built with FTS5): then migration 0019 made the index, with the same library."""
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
+    except sqlite3.OperationalError:
         return False
-    if getattr(connection, "search_trigram_index", None) is None:
-        connection.search_trigram_index = FTS in connection.introspection.table_names()
-    return connection.search_trigram_index
+    finally:
+        probe.close()
+    return True
 
 
-def forget_trigram_index(using, **kwargs):
-    """After a migration: the index may have come or gone."""
-    connections[using].search_trigram_index = None
+def has_trigram_index(using):
+    return connections[using].vendor == "sqlite" and sqlite_has_trigram()

@@ -320,11 +320,6 @@ def relation_changed(sender, instance, action, model, pk_set, using, **kwargs):
 
 
 def connect():
-    from django.db.models.signals import post_migrate
-
-    from . import forget_trigram_index
-
-    post_migrate.connect(forget_trigram_index, dispatch_uid="search-trigram-index")
     post_save.connect(saved_or_deleted, dispatch_uid="search-documents-saved")
     pre_delete.connect(saved_or_deleted, dispatch_uid="search-documents-deleting")
     pre_save.connect(moving, dispatch_uid="search-documents-moving")

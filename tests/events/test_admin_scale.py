@@ -52,9 +52,7 @@ def test_admin_filtered_change_list_counts_its_rows_only(admin_client):
 
 
 @pytest.mark.django_db
-def test_unfiltered_list_of_a_large_table_says_its_total_is_an_estimate(
-    admin_client, monkeypatch
-):
+def test_unfiltered_list_of_a_large_table_says_its_total_is_an_estimate(admin_client, monkeypatch):
     from django.db import connection
 
     from people.editing import paginators
