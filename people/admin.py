@@ -12,6 +12,8 @@ from django.utils.translation import ngettext
 
 from .editing.admin import TranslatedRecordAdmin
 from .editing.paginators import EstimatedCountPaginator
+from .editing.review import PendingRevisionAdmin
+from .editing.revisions import PendingRevision
 from .editing.versions import VersionedForm
 from .identifiers import identifier_fields
 from .images import PictureField
@@ -348,3 +350,6 @@ class PersonAdmin(RecordAdmin):
     @admin.display(description=_("portrait"), boolean=True)
     def has_portrait(self, person):
         return bool(person.portrait)
+
+
+admin.site.register(PendingRevision, PendingRevisionAdmin)

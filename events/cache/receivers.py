@@ -25,6 +25,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
+from events.models import versions
 from events.opendata.files import rebuild_soon
 
 from . import fragments
@@ -41,6 +42,9 @@ def is_record_model(model):
     # Models of a migration's state (module "__fake__") may predate the generation table.
     if model.__module__ == "__fake__" or getattr(model, "is_cache_state", False):
         return False
+    # Kept from the records (the public versions), never a record of its own.
+    if getattr(model, "derived_from_records", False):
+        return False
     # simple_history's tables record changes; the record's own save already counted.
     return not meta.object_name.startswith("Historical")
 
@@ -51,9 +55,11 @@ def at_commit(retire):
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         # run_on_commit holds (savepoint ids when registered, callback, robust); a rollback
-        # drops the entries of the savepoints it undoes.
+        # drops the entries of the savepoints it undoes. One registered in this block or in
+        # one enclosing it runs at least as surely as a new one would (import_records saves
+        # each of its records in a block of its own inside the file's).
         block = set(connection.savepoint_ids)
-        if any(entry[1] is retire and entry[0] == block for entry in connection.run_on_commit):
+        if any(entry[1] is retire and entry[0] <= block for entry in connection.run_on_commit):
             return False
     transaction.on_commit(retire)
     return True
@@ -83,6 +89,8 @@ def records_changed_in_bulk():
     once_now_and_at_commit(new_generation)
     once_now_and_at_commit(fragments.retire_all)
     rebuild_downloads_at_commit()
+    if transaction.get_connection().in_atomic_block:
+        at_commit(versions.bulk_changed)
 
 
 def record_saved_or_deleted(sender, instance, **kwargs):

@@ -20,6 +20,7 @@ from .retired import RetiredRecord
 from .search import EventSearchDocument
 from .series import EventSeries
 from .topics import Topic
+from .versions import PublishedVersion
 
 __all__ = [
     "CacheGeneration",
@@ -32,6 +33,7 @@ __all__ = [
     "EventSeries",
     "KeyPoint",
     "Presentation",
+    "PublishedVersion",
     "RetiredRecord",
     "Role",
     "Source",

@@ -14,15 +14,15 @@ from django.utils.translation import pgettext
 from events.time_zones import TimeZoneField, zone_label
 from people.choices import ChoiceLabels
 from people.models import Organization, Person
+from people.natural_keys import NaturalKeyQuerySet
 from people.slugs import SluggedRecord
 
 from .evidence import Cited, Source, cited_constraint, validate_language_tag
 from .topics import Topic
 
 
-class EventQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class EventQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("slug",)
 
     def published(self):
         """The only definition of what the public may see; every public view starts here."""
@@ -52,6 +52,19 @@ class EventQuerySet(models.QuerySet):
         from . import shapes
 
         return self.select_related("series").prefetch_related(*shapes.exported())
+
+    def with_change_summary(self):
+        """With how many public versions each event has, when the latest was made and its
+        latest correction, in the same query (events.site.versions.change_summary)."""
+        from .versions import change_summary_annotations
+
+        return self.annotate(**change_summary_annotations())
+
+    def with_latest_version(self):
+        """With the record its latest public version keeps, as `latest_record` (or None)."""
+        from .versions import latest_record
+
+        return self.annotate(latest_record=latest_record())
 
     def visible_to(self, user):
         """Staff may preview drafts at their public address; everyone else sees published."""
@@ -509,7 +522,7 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
         }
 
 
-class EventPartQuerySet(models.QuerySet):
+class EventPartQuerySet(NaturalKeyQuerySet):
     """Rows that belong to one event (its roles, presentations, organizations' parts): the
     public sees those of published events only."""
 
@@ -518,8 +531,7 @@ class EventPartQuerySet(models.QuerySet):
 
 
 class EventOrganizationQuerySet(EventPartQuerySet):
-    def get_by_natural_key(self, event_slug, organization_slug, part):
-        return self.get(event__slug=event_slug, organization__slug=organization_slug, part=part)
+    natural_key_fields = ("event__slug", "organization__slug", "part")
 
 
 class EventOrganization(Cited):

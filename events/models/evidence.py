@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.choices import ChoiceLabels
 from people.models import SlugQuerySet
+from people.natural_keys import NaturalKeyQuerySet
 from people.slugs import SluggedRecord
 
 from .. import quotes
@@ -224,9 +225,8 @@ def cited_constraint(model_name):
     )
 
 
-class CitationManager(models.Manager):
-    def get_by_natural_key(self, event_slug, fact, source_slug):
-        return self.get(event__slug=event_slug, fact=fact, source__slug=source_slug)
+class CitationQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("event__slug", "fact", "source__slug")
 
 
 class Citation(Cited):
@@ -251,7 +251,7 @@ class Citation(Cited):
     )
     fact = models.CharField(_("fact"), max_length=16, choices=Fact.choices)
 
-    objects = CitationManager()
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "fact"]

@@ -9,7 +9,7 @@ class EventSearchDocument(models.Model):
     Every text an event's page shows, in one row per event, kept by events/search/documents.py
     on every write path: what the site's search reads (one indexed lookup instead of a union
     of ids over nine tables per word). PostgreSQL keeps a full-text vector of it in a
-    generated column with a GIN index (migration 0019). Derived data, not a record: no history,
+    generated column with a GIN index (migration 0020). Derived data, not a record: no history,
     no backup, no signals of its own.
     """
 

@@ -27,7 +27,7 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\
 
 
 class StoredSearchVector(models.Expression):
-    """The `search_vector` column that migrations 0004 and 0019 add on PostgreSQL (not a model
+    """The `search_vector` column that migrations 0004 and 0020 add on PostgreSQL (not a model
     field, so that other databases never select it), under whatever alias the query gives the
     model's table."""
 
@@ -93,7 +93,7 @@ def full_text_search(events, words):
 def substring_search(events, words):
     """Every word, as a case-insensitive substring, in the event's search document (the texts
     are joined by line breaks, which a word never holds, so a word is found in the document
-    exactly when it is in one of the texts). On SQLite the trigram index of migration 0019,
+    exactly when it is in one of the texts). On SQLite the trigram index of migration 0020,
     where there is one, narrows the documents to those holding the words of three letters or
     more first; the substring test still decides, so the index changes only the speed."""
     bring_up_to_date(events.db)
@@ -115,7 +115,7 @@ FTS = "events_eventsearchdocument_fts"
 @functools.cache
 def sqlite_has_trigram():
     """True when this process's SQLite library has FTS5 with the trigram tokenizer (3.34 and
-    later, built with FTS5): then migration 0019 made the index, with the same library."""
+    later, built with FTS5): then migration 0020 made the index, with the same library."""
     probe = sqlite3.connect(":memory:")
     try:
         probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")

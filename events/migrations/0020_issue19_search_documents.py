@@ -59,8 +59,8 @@ def build(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0018_languages_of_sources_and_original_titles"),
-        ("people", "0007_record_changes"),
+        ("events", "0019_18_published_versions"),
+        ("people", "0008_issue14_pending_revisions"),
     ]
 
     operations = [
