@@ -214,7 +214,8 @@ def rebuild_at_commit(using):
         entry[1] is callback for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(callback, using=using)
+    # robust: the edit has committed; a failed rebuild is logged, not the editor's error.
+    transaction.on_commit(callback, using=using, robust=True)
 
 
 def note(using, *, events=(), **records):
