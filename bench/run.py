@@ -9,7 +9,8 @@ chart to bench/results/chart.png.
 Settings come from BENCH_* environment variables; every one has a default:
 BENCH_EVENTS (10000), BENCH_PEOPLE (5 per event), BENCH_SEED (1), BENCH_DATABASES
 ("sqlite,postgresql"), BENCH_POSTGRES_URL, BENCH_PORT (8180), BENCH_WORKERS (3),
-BENCH_DURATION seconds per page (10), BENCH_WARMUP seconds (2), BENCH_PAGES (all).
+BENCH_DURATION seconds per page (10), BENCH_WARMUP seconds (2), BENCH_PAGES (all); and
+BENCH_PRETALX_* for the peer measured in the same run (bench/peer.py; skipped without it).
 """
 
 import datetime
@@ -23,7 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from stateless import stop  # bench/ is on sys.path when run as a script
+from peer import measure_pretalx  # bench/ is on sys.path when run as a script
+from stateless import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -225,7 +227,7 @@ def wrk_report(output):
     return json.loads(line.removeprefix("BENCH-JSON "))
 
 
-def wrk(url, seconds, connections=CONNECTIONS, paths=()):
+def wrk(url, seconds, connections=CONNECTIONS, paths=(), headers=()):
     """wrk on url, or cycling over paths (on url's server) when given."""
     output = subprocess.run(
         [
@@ -237,6 +239,7 @@ def wrk(url, seconds, connections=CONNECTIONS, paths=()):
             "5s",
             "-s",
             str(BENCH / "report.lua"),
+            *(argument for header in headers for argument in ("-H", header)),
             url,
         ],
         check=True,
@@ -403,10 +406,29 @@ def bench_database(name):
         )
 
 
+def bench_peer():
+    """pretalx's talk page in the same run (bench/peer.py), when its venv is there."""
+    figures = measure_pretalx(PORT, measure)
+    figures["date"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "pretalx.json").write_text(json.dumps(figures, indent=2) + "\n")
+    if "skipped" in figures:
+        print(f"pretalx    skipped: {figures['skipped']}")
+        return
+    print(
+        f"pretalx    talk page          {figures['requests_per_second']:>8.1f} req/s "
+        f"p50 {figures['p50_ms']:>7.2f} ms  p99 {figures['p99_ms']:>7.2f} ms  "
+        f"static {figures['static']['requests_per_second']:>8.1f} req/s  "
+        f"ratio {figures['ratio_to_static']:.3f}",
+        flush=True,
+    )
+
+
 def main():
     subprocess.run(["wrk", "--version"], capture_output=True)  # fails early if missing
     for name in DATABASES:
         bench_database(name.strip())
+    bench_peer()
     try:
         import matplotlib  # noqa: F401
     except ImportError:

@@ -30,8 +30,10 @@ class EventsConfig(AppConfig):
         from .models.changes import connect_signals as connect_change_notes
         from .models.retired import connect_signals as connect_retired_records
         from .models.versions import connect_signals as connect_versions
+        from .search import documents as search_documents
 
         receivers.connect()
+        search_documents.connect()
         connect_retired_records()
         connect_versions()
         # Quotes are stored in the source's own wording, with their offsets, on every write

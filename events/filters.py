@@ -3,7 +3,7 @@ The one definition of the event list's filters, used by the site's list form
 (events/site/forms.py) and the API's `/api/events/` (events/opendata/api.py): the same names
 and the same meaning everywhere.
 
-- `q`: words, each found in any text the event's page shows (events/search.py);
+- `q`: words, each found in any text the event's page shows (events/search/);
 - `year`: the year the event started;
 - `kind`, `mode`: the event's kind and attendance mode (`attendance_mode` is the API's older
   name for `mode`, still accepted);

@@ -18,6 +18,7 @@ from .evidence import (
 )
 from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
+from .search import EventSearchDocument
 from .series import EventSeries
 from .topics import Topic
 from .versions import PublishedVersion
@@ -29,6 +30,7 @@ __all__ = [
     "Event",
     "EventOrganization",
     "EventQuerySet",
+    "EventSearchDocument",
     "EventSeries",
     "KeyPoint",
     "Presentation",

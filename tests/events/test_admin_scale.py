@@ -49,3 +49,24 @@ def test_admin_filtered_change_list_counts_its_rows_only(admin_client):
     # No second COUNT of every event (show_full_result_count = False).
     assert response.context["cl"].full_result_count is None
     assert "Urban resilience forum" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unfiltered_list_of_a_large_table_says_its_total_is_an_estimate(admin_client, monkeypatch):
+    from django.db import connection
+
+    from people.editing import paginators
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    fill(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_person")
+    monkeypatch.setattr(paginators, "ESTIMATE_ABOVE", 1)  # as if the table were large
+    url = reverse("admin:people_person_changelist")
+
+    listed = admin_client.get(url).content.decode()
+    filtered = admin_client.get(url, {"q": "Family"}).content.decode()
+
+    assert "about 3 people" in " ".join(listed.split())
+    assert "about" not in filtered.split('class="paginator"')[1].split("</p>")[0]

@@ -37,6 +37,7 @@ EXCLUDED = [
     "sessions",
     "axes",
     "events.cachegeneration",
+    "events.eventsearchdocument",
     "django_tasks_database",
 ]
 # Version of the manifest's shape; 2 added the per-file checksums, 3 the records as JSON

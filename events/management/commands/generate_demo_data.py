@@ -28,6 +28,7 @@ from events.models import (
     Source,
     Topic,
 )
+from events.search import documents as search_documents
 from people.models import Organization, Person
 
 PREFIX = "demo-"
@@ -158,6 +159,7 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
         # Bulk inserts send no signals: retire every cached page by hand.
         records_changed_in_bulk()
+        search_documents.rebuild_all_soon()
         if options["verbosity"] > 0:
             summary = ", ".join(f"{n} {name}" for name, n in counts.items())
             self.stdout.write(f"Created demo data (seed {seed}): {summary}.")
