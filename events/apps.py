@@ -28,9 +28,11 @@ class EventsConfig(AppConfig):
         from .models.changes import PublicChangeNote
         from .models.changes import connect_signals as connect_change_notes
         from .models.retired import connect_signals as connect_retired_records
+        from .models.versions import connect_signals as connect_versions
 
         receivers.connect()
         connect_retired_records()
+        connect_versions()
         # Quotes are stored in the source's own wording, with their offsets, on every write
         # path (fixture loads included).
         for model in cited_models():

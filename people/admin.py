@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .editing.admin import TranslatedRecordAdmin
+from .editing.review import PendingRevisionAdmin
+from .editing.revisions import PendingRevision
 from .editing.versions import VersionedForm
 from .identifiers import identifier_fields
 from .images import PictureField
@@ -344,3 +346,6 @@ class PersonAdmin(RecordAdmin):
     @admin.display(description=_("portrait"), boolean=True)
     def has_portrait(self, person):
         return bool(person.portrait)
+
+
+admin.site.register(PendingRevision, PendingRevisionAdmin)

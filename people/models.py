@@ -21,6 +21,7 @@ from people.choices import ChoiceLabels
 
 from . import images
 from .editing.changes import RecordChange  # noqa: F401  (a model of this app)
+from .editing.revisions import PendingRevision  # noqa: F401  (a model of this app)
 from .identifiers import (
     IdentifierField,
     identifier_fields,

@@ -50,6 +50,7 @@ def unique_slug(instance, text, **scope):
     base = slug_from(text) or instance._meta.model_name
     others = type(instance)._base_manager.filter(**scope).exclude(pk=instance.pk)
     taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= set(getattr(instance, "reserved_slugs", ()))
     candidate, number = base, 2
     while candidate in taken:
         suffix = f"-{number}"

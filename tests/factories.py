@@ -1,8 +1,11 @@
 """Factories that build valid records; each test states only what it cares about."""
 
 import datetime
+from contextlib import contextmanager
 
 import factory
+from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 
 from events.models import (
@@ -16,6 +19,7 @@ from events.models import (
     Source,
     Topic,
 )
+from events.models.versions import PendingVersions
 from people.models import Organization, Person
 
 
@@ -141,3 +145,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"editor{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+
+
+@contextmanager
+def committed():
+    """As if the block's transaction committed: versions are kept at a commit, and a test
+    runs inside one transaction that never does (with what it changed before the block)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
+    for _ids, callback, _robust in list(connection.run_on_commit):
+        if isinstance(callback, PendingVersions) and not callback.done:
+            callback()

@@ -28,8 +28,12 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
+<<<<<<< HEAD
 from events.models import Event
 from events.opendata import files
+=======
+from events.models import versions
+>>>>>>> main
 from events.opendata.files import rebuild_soon
 
 from . import fragments
@@ -45,6 +49,9 @@ def is_record_model(model):
         return False
     # Models of a migration's state (module "__fake__") may predate the generation table.
     if model.__module__ == "__fake__" or getattr(model, "is_cache_state", False):
+        return False
+    # Kept from the records (the public versions), never a record of its own.
+    if getattr(model, "derived_from_records", False):
         return False
     # simple_history's tables record changes; the record's own save already counted.
     return not meta.object_name.startswith("Historical")
@@ -91,6 +98,8 @@ def records_changed_in_bulk():
     once_now_and_at_commit(new_generation)
     once_now_and_at_commit(fragments.retire_all)
     rebuild_downloads_at_commit()
+    if transaction.get_connection().in_atomic_block:
+        at_commit(versions.bulk_changed)
 
 
 def record_saved_or_deleted(sender, instance, **kwargs):

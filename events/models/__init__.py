@@ -19,6 +19,7 @@ from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
 from .series import EventSeries
 from .topics import Topic
+from .versions import PublishedVersion
 
 __all__ = [
     "CacheGeneration",
@@ -30,6 +31,7 @@ __all__ = [
     "EventSeries",
     "KeyPoint",
     "Presentation",
+    "PublishedVersion",
     "RetiredRecord",
     "Role",
     "Source",

@@ -53,6 +53,19 @@ class EventQuerySet(NaturalKeyQuerySet):
 
         return self.select_related("series").prefetch_related(*shapes.exported())
 
+    def with_change_summary(self):
+        """With how many public versions each event has, when the latest was made and its
+        latest correction, in the same query (events.site.versions.change_summary)."""
+        from .versions import change_summary_annotations
+
+        return self.annotate(**change_summary_annotations())
+
+    def with_latest_version(self):
+        """With the record its latest public version keeps, as `latest_record` (or None)."""
+        from .versions import latest_record
+
+        return self.annotate(latest_record=latest_record())
+
     def visible_to(self, user):
         """Staff may preview drafts at their public address; everyone else sees published."""
         if user.is_authenticated and user.is_staff:

@@ -132,7 +132,13 @@ class PresentationQuerySet(EventPartQuerySet):
     natural_key_fields = ("event__slug", "slug")
 
 
+# Words that addresses under an event use for themselves (events/site/urls.py: its changes
+# and versions), which a presentation of that slug would hide.
+RESERVED_PRESENTATION_SLUGS = ("versions",)
+
+
 class Presentation(SluggedRecord, Cited):
+    reserved_slugs = RESERVED_PRESENTATION_SLUGS
     slug_scope = "event"
 
     class Kind(models.TextChoices):
@@ -222,6 +228,13 @@ class Presentation(SluggedRecord, Cited):
                 fields=["event", "slug"],
                 name="presentation_slug_unique_in_event",
                 violation_error_message=_("Another presentation of this event has this slug."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_PRESENTATION_SLUGS),
+                name="presentation_slug_not_reserved",
+                violation_error_message=_(
+                    "“versions” is the address of the record's changes: choose another slug."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True)

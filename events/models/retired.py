@@ -1,7 +1,7 @@
 """Addresses that once showed a public record: what a reader who follows an old link gets."""
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +95,27 @@ def event_deleted(sender, instance, **kwargs):
         retire(RetiredRecord.Kind.EVENT, instance.slug, RetiredRecord.Reason.DELETED)
 
 
+def person_or_organization_deleting(sender, instance, **kwargs):
+    """Readers may hold links to a person or organization that was public: named in a
+    published record now, or in any published version of one. A merge retires its
+    duplicate as merged before deleting it, and keeps that."""
+    from .event import Event
+    from .versions import PublishedVersion
+
+    kind = RetiredRecord.Kind.PERSON if sender is Person else RetiredRecord.Kind.ORGANIZATION
+    if RetiredRecord.objects.filter(kind=kind, slug=instance.slug).exists():
+        return
+    published = Event.objects.published()
+    shown = published.shows_person() if sender is Person else published.shows_organization()
+    was_public = (
+        sender.objects.filter(shown, pk=instance.pk).exists()
+        # The versions name them as "person/<slug>" (events.models.versions.public_shape).
+        or PublishedVersion.objects.filter(record__icontains=f'"{kind}/{instance.slug}"').exists()
+    )
+    if was_public:
+        retire(kind, instance.slug, RetiredRecord.Reason.DELETED)
+
+
 def record_merged(sender, kept, duplicate, **kwargs):
     kind = RetiredRecord.Kind.PERSON if sender is Person else RetiredRecord.Kind.ORGANIZATION
     # Earlier merges into the duplicate now lead to the kept record, in one step.
@@ -112,4 +133,9 @@ def connect_signals():
     post_save.connect(event_saved, sender=Event, dispatch_uid="retired-event-saved")
     post_delete.connect(event_deleted, sender=Event, dispatch_uid="retired-event-deleted")
     for model in (Person, Organization):
+        pre_delete.connect(
+            person_or_organization_deleting,
+            sender=model,
+            dispatch_uid=f"retired-deleting-{model.__name__}",
+        )
         merged.connect(record_merged, sender=model, dispatch_uid=f"retired-merge-{model.__name__}")

@@ -5,7 +5,7 @@ from django.utils import formats
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
+from events.models import Event, PublishedVersion
 
 from . import common
 
@@ -28,9 +28,11 @@ class LatestEventsFeed(Feed):
         # the entry's updated date moves with them, so feed readers show it again.
         corrections = {}
         for event_id, date, note in (
-            Event.history.filter(id__in=[event.pk for event in events], is_correction=True)
-            .order_by("history_date")
-            .values_list("id", "history_date", "public_note")
+            PublishedVersion.objects.filter(
+                event__in=[event.pk for event in events], is_correction=True, number__gt=1
+            )
+            .order_by("number")
+            .values_list("event_id", "published_at", "public_note")
         ):
             corrections[event_id] = (date, note)
         for event in events:

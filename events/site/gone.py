@@ -7,6 +7,8 @@ already answered 404, so every other request costs nothing.
   address of it and of its presentations (page, JSON-LD, calendar, citations, API), with a
   short page or document saying so and since when. Nothing else of the record is shown: it
   is not public any more.
+- A person or organization that was public (named in a published record, or in a version of
+  one) and was then deleted answers `410 Gone` at its page, API, feed and calendar addresses.
 - A person or organization merged into another answers `301` to the same address of the
   record that was kept.
 """
@@ -34,6 +36,10 @@ RECORD_ADDRESSES = {
     "api:person-detail": ("person", "slug"),
     "people:organization": ("organization", "slug"),
     "api:organization-detail": ("organization", "slug"),
+    "data:person_feed": ("person", "slug"),
+    "data:person_calendar": ("person", "slug"),
+    "data:organization_feed": ("organization", "slug"),
+    "data:organization_calendar": ("organization", "slug"),
 }
 for _format in ("csl", "bibtex", "ris"):
     RECORD_ADDRESSES[f"events:event_cite_{_format}"] = ("event", "slug")
@@ -68,7 +74,7 @@ def gone_response(request, match, record):
     since = record.retired_at.isoformat()
     if match.namespace == "api" or match.view_name == "data:event_jsonld":
         return JsonResponse({"detail": message, "gone_since": since}, status=410)
-    if match.view_name == "data:event_ics" or match.view_name.startswith(
+    if match.view_name.endswith(("_ics", "_feed", "_calendar")) or match.view_name.startswith(
         ("events:event_cite_", "events:presentation_cite_")
     ):
         return HttpResponse(message + "\n", status=410, content_type="text/plain; charset=utf-8")

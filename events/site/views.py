@@ -10,9 +10,10 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from events.cache import fragments
-from events.cache.generation import cache, remember
+from events.cache.generation import cache, generation, remember, unchanged_since
 from events.cache.pages import PublicPageMixin
 from events.models import Event, EventSeries, Presentation, shapes
+from events.models.versions import latest_record, rebuilt
 from events.opendata import citation, citing, jsonld
 from events.opendata.jsonld import event_script
 from events.site import versions
@@ -121,7 +122,16 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
     context_object_name = "event"
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).select_related("series")
+        return (
+            Event.objects.visible_to(self.request.user)
+            .select_related("series")
+            .with_change_summary()
+        )
+
+    def get_object(self, queryset=None):
+        # Before the event's row is read: see get_context_data.
+        self.generation_before = generation()
+        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -134,7 +144,10 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
         parts = cache().get(key)
         if parts is None:
             parts = self.render_fragments(event)
-            cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
+            # The row was read before the content version: parts rendered from a row that a
+            # change committed meanwhile replaced would be kept under the new version.
+            if unchanged_since(self.generation_before):
+                cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
         context.update(parts)
         return context
 
@@ -187,12 +200,9 @@ class PresentationDetailView(
         return get_object_or_404(
             Presentation.objects.filter(event__in=events)
             .select_related("event", "source")
-            .prefetch_related(
-                "speakers",
-                "key_points__source",
-                # The chair and organizers the citation names.
-                *shapes.cited(through="event__"),
-            ),
+            # The chair and organizers the citation names, from the record's latest version.
+            .annotate(event_record=latest_record("event"))
+            .prefetch_related("speakers", "key_points__source"),
             event__slug=self.kwargs["event_slug"],
             slug=self.kwargs["slug"],
         )
@@ -201,8 +211,14 @@ class PresentationDetailView(
         context = super().get_context_data(**kwargs)
         presentation, event = self.object, self.object.event
         if event.is_published:
+            if presentation.event_record is not None:
+                cited_event = rebuilt(presentation.event_record)
+            else:
+                # Published before versions were kept, unchanged since.
+                cited_event = event
+                prefetch_related_objects([event], *shapes.cited())
             context["cite"] = citation.cite_context(
-                citation.presentation_item(presentation, event),
+                citation.presentation_item(presentation, cited_event),
                 get_language(),
                 citing.download_urls(event, presentation),
             )

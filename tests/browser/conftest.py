@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from events.models import Role
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses database access
 # from a thread with a running loop unless told that this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -79,6 +81,11 @@ def open_page(browser):
 def site(transactional_db, live_server):
     """The live server holding the Shanghai record; returns {page type: absolute URL}."""
     call_command("loaddata", "shanghai_webinar", verbosity=0)
+    # One public change, so the changes page lists it field by field and version 1 is
+    # rendered from the record it keeps.
+    chair = Role.objects.get(event__slug="advancing-smart-cities-2021-09-09", kind="chair")
+    chair.position_title_en = "Chief of the Programme Management Unit"
+    chair.save()
     base = live_server.url
     pages = {}
     # English pages under their plain names, Chinese ones as "zh-hans:<name>".

@@ -10,10 +10,12 @@ from events.models import Event, RetiredRecord
 from people.merging import merge
 from tests.factories import (
     EventFactory,
+    EventOrganizationFactory,
     OrganizationFactory,
     PersonFactory,
     PresentationFactory,
     RoleFactory,
+    committed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +132,10 @@ def test_merged_record_redirects_to_the_kept_one(client, kind):
     response = client.get(api)
     assert response.status_code == 301
     assert response["Location"] == reverse(f"api:{kind}-detail", args=[kept.slug])
+    for name in (f"data:{kind}_feed", f"data:{kind}_calendar"):
+        response = client.get(reverse(name, args=[duplicate.slug]))
+        assert response.status_code == 301
+        assert response["Location"] == reverse(name, args=[kept.slug])
 
 
 def test_merge_of_a_merged_record_leads_in_one_step(client):
@@ -146,3 +152,55 @@ def test_merge_of_a_merged_record_leads_in_one_step(client):
 def test_unknown_address_is_a_plain_404(client):
     assert client.get(reverse("events:detail", args=["never-was"])).status_code == 404
     assert client.get("/en/no-such-page/").status_code == 404
+
+
+def person_addresses(kind, slug):
+    page = "people:person" if kind == "person" else "people:organization"
+    return [
+        reverse(page, args=[slug]),
+        reverse(f"api:{kind}-detail", args=[slug]),
+        reverse(f"data:{kind}_feed", args=[slug]),
+        reverse(f"data:{kind}_calendar", args=[slug]),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_deleted_public_person_answers_410_everywhere(client, language):
+    with committed():
+        speaker = PersonFactory()
+        PresentationFactory(speakers=[speaker])
+    with translation.override(language):
+        addresses = person_addresses("person", speaker.slug)
+
+    speaker.delete()
+
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 410, address
+    page = " ".join(html.fromstring(client.get(addresses[0]).content).text_content().split())
+    assert ("deleted on" in page) if language == "en" else ("删除" in page)
+    assert client.get(addresses[1]).json()["gone_since"]
+
+
+def test_organization_once_in_a_published_version_answers_410_when_deleted(client):
+    """Named only in an earlier version: its part was removed, then it was deleted."""
+    with committed():
+        part = EventOrganizationFactory()
+    organization = part.organization
+    with committed():
+        part.delete()
+
+    organization.delete()
+
+    for address in person_addresses("organization", organization.slug):
+        assert client.get(address).status_code == 410, address
+
+
+def test_deleted_person_never_public_stays_404(client):
+    person = PersonFactory()
+    PresentationFactory(event=EventFactory(draft=True), speakers=[person])
+    page = person.get_absolute_url()
+
+    person.delete()
+
+    assert client.get(page).status_code == 404

@@ -118,8 +118,23 @@ def page_types(client, admin_client, shanghai):
         "event-changes": (client, reverse("events:event_changes", args=[shanghai.slug])),
         "event-version": (client, reverse("events:event_version", args=[shanghai.slug, 1])),
         "gone": (client, reverse("events:detail", args=[withdrawn_event().slug])),
+        "event-version-kept": (client, changed_record_version(shanghai)),
     }
+    pages["event-changes-listed"] = (client, reverse("events:event_changes", args=[shanghai.slug]))
     return pages
+
+
+def changed_record_version(shanghai):
+    """Version 1 of the Shanghai record rendered from the record it keeps, once a public
+    change made version 2 (and gave the changes page a change to list)."""
+    from events.models import Role
+    from tests.factories import committed
+
+    with committed():
+        chair = Role.objects.get(event=shanghai, kind="chair")
+        chair.position_title_en = "Chief of the Programme Management Unit"
+        chair.save()
+    return reverse("events:event_version", args=[shanghai.slug, 1])
 
 
 def withdrawn_event():

@@ -1,50 +1,68 @@
 """Public versions: the record says when it last changed, lists each public change field by
-field, and shows each published version at its own address, citable as that version."""
+field, and shows each published version at its own address as it stood then (its people,
+titles, organizations, programme, topics and sources), citable as that version."""
 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from lxml import html
 
-from events.models import Event
+from events.models import Event, Presentation, PublishedVersion
 from tests.admin_forms import changeform_data
-from tests.factories import EventFactory, PresentationFactory
+from tests.factories import (
+    EventFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PresentationFactory,
+    RoleFactory,
+    SourceFactory,
+    TopicFactory,
+    committed,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def edit(event, **changes):
-    """Save as the admin does: load, change, save (each save is one history row)."""
-    event = Event.objects.get(pk=event.pk)
-    for name, value in changes.items():
-        setattr(event, name, value)
-    event.save()
+    """Save as the admin does: load, change, save, commit."""
+    with committed():
+        event = Event.objects.get(pk=event.pk)
+        for name, value in changes.items():
+            setattr(event, name, value)
+        event.save()
     return event
 
 
-def shift_history(event, days):
-    """Spread the history rows of a test apart, as edits on different days are."""
-    rows = list(Event.history.filter(id=event.pk).order_by("history_date"))
-    for index, row in enumerate(rows):
-        Event.history.filter(history_id=row.history_id).update(
-            history_date=row.history_date - datetime.timedelta(days=days * (len(rows) - index))
+def spread(event, days):
+    """Date the versions days apart, as edits on different days are."""
+    versions = list(event.published_versions.order_by("number"))
+    for index, version in enumerate(versions):
+        PublishedVersion.objects.filter(pk=version.pk).update(
+            published_at=version.published_at
+            - datetime.timedelta(days=days * (len(versions) - index))
         )
 
 
 @pytest.fixture
 def changed_event():
-    event = EventFactory(draft=True, title="Draft title never shown")
+    with committed():
+        event = EventFactory(draft=True, title="Draft title never shown")
     event = edit(event, title="Webinar on open data", status=Event.Status.PUBLISHED)
     event = edit(event, participant_count=120)
     event = edit(event, title="Webinar on open government data")
-    shift_history(event, days=2)
+    spread(event, days=2)
     return event
 
 
 def text(response):
     return " ".join(html.fromstring(response.content).text_content().split())
+
+
+def version_url(event, number):
+    return reverse("events:event_version", args=[event.slug, number])
 
 
 def test_event_page_says_when_it_last_changed_and_how_often(client, changed_event):
@@ -68,7 +86,7 @@ def test_changes_page_lists_public_changes_field_by_field(client, changed_event)
 
 
 def test_version_page_shows_the_record_as_it_stood_with_a_banner(client, changed_event):
-    response = client.get(reverse("events:event_version", args=[changed_event.slug, 1]))
+    response = client.get(version_url(changed_event, 1))
 
     assert response.status_code == 200
     tree = html.fromstring(response.content)
@@ -78,40 +96,111 @@ def test_version_page_shows_the_record_as_it_stood_with_a_banner(client, changed
     assert "see the current record" in banner
     cite = " ".join(tree.xpath('//section[@class="cite"]')[0].text_content().split())
     assert "Cite this version" in cite
-    assert reverse("events:event_version", args=[changed_event.slug, 1]) in cite
+    assert version_url(changed_event, 1) in cite
+    assert "Webinar on open data" in cite and "open government" not in cite
+
+
+def test_version_page_shows_people_programme_topics_and_sources_of_then(client):
+    with committed():
+        person = PersonFactory(given_name="Zongyao", family_name="Zhu")
+        before = OrganizationFactory(name="Tongji University")
+        report, transcript = SourceFactory(title="Programme"), SourceFactory(title="Transcript")
+        old_topic, new_topic = TopicFactory(name="Smart cities"), TopicFactory(name="Open data")
+        event = EventFactory()
+        RoleFactory(event=event, person=person, position_title="Professor", organization=before)
+        talk = PresentationFactory(event=event, title="Urban digital twins")
+        talk.speakers.set([person])
+        event.topics.set([old_topic])
+        event.sources.set([report])
+    spread(event, days=1)
+    with committed():
+        role = event.roles.get()
+        role.position_title = "Dean"
+        role.organization = OrganizationFactory(name="Shanghai Academy")
+        role.save()
+        person.family_name = "Zhou"
+        person.save()
+        talk.speakers.set([])
+        Presentation.objects.get(pk=talk.pk).delete()
+        event.topics.set([new_topic])
+        event.sources.set([transcript])
+
+    old = text(client.get(version_url(event, 1)))
+    new = text(client.get(version_url(event, 2)))
+    current = text(client.get(event.get_absolute_url()))
+
+    for page, shown, hidden in (
+        (old, ["Zongyao Zhu", "Professor", "Tongji University", "Urban digital twins",
+               "Smart cities", "Programme"], ["Dean", "Shanghai Academy", "Open data"]),
+        (new, ["Zongyao Zhou", "Dean", "Shanghai Academy", "Open data", "Transcript"],
+         ["Professor", "Urban digital twins", "Smart cities", "Zongyao Zhu"]),
+    ):  # fmt: skip
+        for words in shown:
+            assert words in page, words
+        for words in hidden:
+            assert words not in page, words
+    assert "Dean" in current and "Urban digital twins" not in current
+    changes = text(client.get(reverse("events:event_changes", args=[event.slug])))
+    assert "Professor Dean" in changes
+    assert "Presentation “Urban digital twins” removed" in changes
+    assert "Smart cities Open data" in changes
+
+
+def test_draft_edits_and_saves_that_change_nothing_public_make_no_version(changed_event):
+    edit(changed_event)  # saved again, nothing changed
+    edit(changed_event, status=Event.Status.DRAFT)
+    edit(changed_event, title="Only an editor sees this")
+
+    assert changed_event.published_versions.count() == 3
+    published = edit(changed_event, title="Webinar on open government data", status="published")
+    assert published.published_versions.count() == 3
+
+
+def test_version_records_hold_published_facts_only(changed_event):
+    record = changed_event.published_versions.last().record
+
+    assert set(record["event"]).isdisjoint({"status", "version", "created_at", "updated_at"})
+    assert "Draft title never shown" not in str(record)
 
 
 def test_unknown_version_is_404_and_draft_has_no_versions(client, changed_event):
     draft = EventFactory(draft=True)
-    beyond = reverse("events:event_version", args=[changed_event.slug, 9])
 
-    assert client.get(beyond).status_code == 404
+    assert client.get(version_url(changed_event, 9)).status_code == 404
     assert client.get(reverse("events:event_changes", args=[draft.slug])).status_code == 404
-    assert client.get(reverse("events:event_version", args=[draft.slug, 1])).status_code == 404
+    assert client.get(version_url(draft, 1)).status_code == 404
 
 
-def test_record_without_history_has_one_version(client, shanghai):
+def test_record_without_versions_has_one_and_keeps_it_at_its_first_change(client, shanghai):
     with translation.override("zh-hans"):
-        url = reverse("events:event_version", args=[shanghai.slug, 1])
-
-    response = client.get(url)
-
-    assert response.status_code == 200
+        url = version_url(shanghai, 1)
+    assert client.get(url).status_code == 200
     assert client.get(reverse("events:event_changes", args=[shanghai.slug])).status_code == 200
+    title = shanghai.title
+
+    edit(shanghai, title="A new title")
+
+    assert [v.number for v in shanghai.published_versions.all()] == [1, 2]
+    first = html.fromstring(client.get(version_url(shanghai, 1)).content)
+    assert first.xpath("//h1")[0].text_content() == title
+    assert shanghai.published_versions.first().published_at == shanghai.published_at
 
 
-def test_a_presentation_slug_named_versions_does_not_hide_the_changes(client):
+def test_a_presentation_slug_named_versions_is_never_made_or_accepted(client):
     event = EventFactory()
-    PresentationFactory(event=event, slug="talk")
+    made = PresentationFactory(event=event, slug="", title="Versions")
+    taken = Presentation(event=event, order=9, title="Talk", slug="versions")
 
+    assert made.slug == "versions-2"
+    with pytest.raises(ValidationError, match="address of the record's changes"):
+        taken.full_clean()
     assert client.get(reverse("events:event_changes", args=[event.slug])).status_code == 200
 
 
 def test_editor_marks_a_change_as_a_correction_with_a_public_note(admin_client, client):
-    event = EventFactory(title="Webinar on smart cities")
-    # Published a day before the correction: a save within a second of it would count as the
-    # same change (versions.SAME_CHANGE), however fast the machine runs the test.
-    shift_history(event, days=1)
+    with committed():
+        event = EventFactory(title="Webinar on smart cities")
+    spread(event, days=1)
     admin_url = reverse("admin:events_event_change", args=[event.pk])
     data = changeform_data(admin_client.get(admin_url))
     data.update(
@@ -120,7 +209,8 @@ def test_editor_marks_a_change_as_a_correction_with_a_public_note(admin_client, 
         is_correction="on",
     )
 
-    response = admin_client.post(admin_url, data)
+    with committed():
+        response = admin_client.post(admin_url, data)
 
     assert response.status_code == 302
     page = text(client.get(event.get_absolute_url()))
@@ -134,3 +224,16 @@ def test_editor_marks_a_change_as_a_correction_with_a_public_note(admin_client, 
     form = admin_client.get(admin_url).context["adminform"].form
     assert not form["public_note"].value()
     assert not form["is_correction"].value()
+
+
+def test_record_pages_spend_no_query_on_versions(client, django_assert_num_queries):
+    with committed():
+        talk = PresentationFactory(speakers=[PersonFactory()])
+        RoleFactory(event=talk.event, kind="chair")
+
+    # The record page's nine (tests/events/test_citations.py), the presentation's three.
+    with django_assert_num_queries(9):
+        assert client.get(talk.event.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(3):
+        response = client.get(talk.get_absolute_url())
+    assert response.context["cite"]["item"]["chair"]
