@@ -28,12 +28,8 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-<<<<<<< HEAD
-from events.models import Event
+from events.models import Event, versions
 from events.opendata import files
-=======
-from events.models import versions
->>>>>>> main
 from events.opendata.files import rebuild_soon
 
 from . import fragments
