@@ -91,6 +91,13 @@ bench-data: install $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python bench/data.py
 
+# Import, backup and restore at scale (bench/records.py): BENCH_RECORDS_DATABASE_URL (demo
+# data), BENCH_RECORDS_RESTORE_URL and BENCH_RECORDS_IMPORT_URL (empty, migrated) and
+# BENCH_RECORDS_FIXTURE (a natural-key dump) from the environment.
+.PHONY: bench-records
+bench-records: install
+	$(BIN)/python bench/records.py
+
 # Public pages under 32 connections for 60 s while an editor saves through the admin
 # (bench/load_under_edit.py; LOAD_DATABASE_URL, LOAD_EVENTS, LOAD_PORT… from the environment).
 .PHONY: bench-edit

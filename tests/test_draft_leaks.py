@@ -29,6 +29,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import translation
 
 from events.models import Event, EventOrganization, Role
+from events.opendata import tasks
 from events.opendata.files import DOWNLOADS, build_downloads
 from events.opendata.files import directory as downloads_directory
 from events.site.sitemaps import sitemaps
@@ -416,6 +417,35 @@ def test_reconciliation_service_never_offers_the_draft(draft, client):
     for kind in ("person", "organization", "event"):
         view = reverse("reconciliation:view", args=[f"{kind}:{DRAFT_SLUGS[kind]}"])
         assert client.get(view).status_code == 404, kind
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unpublished_event_is_never_served_from_a_file_built_before(shanghai, client, monkeypatch):
+    # The worker has not run yet (the queue only records the rebuild): the file built while
+    # the event was public must not be served once the unpublishing has committed.
+    build_downloads()
+    queued = []
+
+    class Queue:
+        def enqueue(self, **kwargs):
+            queued.append(kwargs)
+
+    monkeypatch.setattr(tasks, "rebuild_downloads", Queue())
+    urls = dict.fromkeys(u.url for u in public_urls()[0])
+    served = [url for url in urls if resolve(url).url_name in DOWNLOADS]
+    assert len(served) == len(DOWNLOADS)
+    assert all("ETag" in client.get(url) for url in served)
+    title = shanghai.title_en
+    assert title in client.get(reverse("data:events_csv")).getvalue().decode()
+
+    shanghai.status = shanghai.Status.DRAFT
+    shanghai.save()
+
+    assert queued, "the change queues a rebuild, which the worker has not run yet"
+    for url in served:
+        response = client.get(url)
+        assert "ETag" not in response, f"{url} still served from the built file"
+        assert title not in response.getvalue().decode(), f"{url} serves the withdrawn event"
 
 
 def test_no_version_or_changes_page_shows_what_a_record_held_as_a_draft(shanghai, client):

@@ -12,7 +12,10 @@ The one invalidation policy: what every write retires, whichever path made it.
 - Writes that send no signals (`bulk_create`, `QuerySet.update`, as in
   `generate_demo_data`) call `records_changed_in_bulk()`, which does the same.
 - Every one of these queues one rebuild of the whole-dataset downloads when its transaction
-  commits (`events.opendata.files.rebuild_soon`).
+  commits (`events.opendata.files.rebuild_soon`). One that may take something out of the
+  published record (an event unpublished, any delete, any raw or bulk write) also marks the
+  built files withdrawn at that commit, so they are streamed until rebuilt
+  (`files.withdrawing`).
 
 Both retirements happen when the change is made and again when its transaction commits, so a
 page rendered from the old rows in between never survives under the new value. The commit's
@@ -25,7 +28,8 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from events.models import versions
+from events.models import Event, versions
+from events.opendata import files
 from events.opendata.files import rebuild_soon
 from people.models import Organization
 
@@ -95,6 +99,7 @@ def retire_every_page():
 
 def records_changed_in_bulk():
     """For writes that send no signals: retire every page and every event's fragments."""
+    files.withdrawing()
     retire_every_page()
     once_now_and_at_commit(fragments.retire_all)
     rebuild_downloads_at_commit()
@@ -159,8 +164,21 @@ def record_saved_or_deleted(sender, instance, **kwargs):
     if kwargs.get("raw"):
         records_changed_in_bulk()
         return
+    if kwargs.get("signal") is pre_delete:
+        files.withdrawing()
     rebuild_downloads_at_commit()
     retire_shown(instance)
+
+
+def event_withdrawing(sender, instance, **kwargs):
+    """Before an event is saved: if it was published and will not be, the built downloads
+    must stop being served when the change commits."""
+    if sender is not Event or instance.pk is None or kwargs.get("raw"):
+        return
+    if instance.status == sender.Status.PUBLISHED:
+        return
+    if sender.objects.published().filter(pk=instance.pk).exists():
+        files.withdrawing()
 
 
 def record_moving(sender, instance, **kwargs):
@@ -200,4 +218,5 @@ def connect():
     # speakers…) are gone after a delete. Django sends it for every row a cascade deletes too.
     pre_delete.connect(record_saved_or_deleted, dispatch_uid="records-deleting")
     pre_save.connect(record_moving, dispatch_uid="records-moving")
+    pre_save.connect(event_withdrawing, dispatch_uid="events-withdrawing")
     m2m_changed.connect(relation_changed, dispatch_uid="records-related")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -27,6 +28,8 @@ from django.views import View
 from . import streams
 
 MANIFEST = "manifest.json"
+# Written when a transaction that withdrew a record commits (see withdrawing()).
+WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -119,10 +122,41 @@ def is_current(since):
 
 def rebuild_soon():
     """Queue a rebuild of the downloads. The invalidation policy (events/cache/receivers.py)
-    calls it when a transaction that changed records commits, once per transaction."""
+    calls it when a transaction that changed records commits, once per transaction; if the
+    transaction withdrew something, the built files are marked withdrawn first."""
     from .tasks import rebuild_downloads
 
+    connection = transaction.get_connection()
+    if getattr(connection, "downloads_withdrawing", False):
+        connection.downloads_withdrawing = False
+        mark_withdrawn()
     rebuild_downloads.enqueue(changed_at=timezone.now().isoformat())
+
+
+def withdrawing():
+    """The current transaction takes something out of the published record (an event
+    unpublished, a record deleted, a bulk write): when it commits, the built files are marked
+    withdrawn. Remembered on the connection until its next rebuild_soon(); a rollback leaves
+    it set, which only marks the next commit's files withdrawn too (they are then streamed
+    until rebuilt)."""
+    transaction.get_connection().downloads_withdrawing = True
+
+
+def mark_withdrawn():
+    """Until a build that starts after now has finished, the built files may hold a record
+    that is no longer public: the views stream from the database instead (`DownloadView`)."""
+    write_atomically(directory() / WITHDRAWN, [timezone.now().isoformat()])
+
+
+def withdrawn_since_built(folder=None):
+    """Whether something was withdrawn after the last finished build started."""
+    folder = folder or directory()
+    try:
+        withdrawn = datetime.datetime.fromisoformat((folder / WITHDRAWN).read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+    started = read_manifest(folder).get("started")
+    return started is None or datetime.datetime.fromisoformat(started) <= withdrawn
 
 
 def file_response(request, path, content_type):
@@ -147,13 +181,18 @@ def file_response(request, path, content_type):
 
 class DownloadView(View):
     """One whole-dataset download: the built file with its validators (ETag, Last-Modified,
-    Content-Length; 304 on a repeat), or, before the first build, the same bytes streamed."""
+    Content-Length; 304 on a repeat), or, before the first build and while a withdrawn record
+    may still be in the built file, the same bytes streamed from the database."""
 
     name = None
 
     def get(self, request):
         download = DOWNLOADS[self.name]
         try:
+            # A record withdrawn since the last build may still be in the file: stream the
+            # records as they are now until the rebuild queued with the change has finished.
+            if withdrawn_since_built():
+                raise FileNotFoundError
             response = file_response(
                 request, directory() / download.filename, download.content_type
             )

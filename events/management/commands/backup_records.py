@@ -114,8 +114,10 @@ class Command(BaseCommand):
                 records = Path(scratch) / RECORDS
                 counts = {}
                 # One transaction, so every table is read as of the same moment.
+                outermost = not connections[database].in_atomic_block
                 with transaction.atomic(using=database):
-                    snapshot(database)
+                    if outermost:
+                        snapshot(database)
                     size, sha256 = write_records(records, database, counts)
                 media = media_files()
                 files = {RECORDS: {"sha256": sha256, "size": size}}
@@ -164,7 +166,8 @@ class Command(BaseCommand):
 def snapshot(database):
     """On PostgreSQL, read every table as of the transaction's first query (its default,
     read committed, would let a table read later see edits made meanwhile); SQLite's
-    transactions already see one state."""
+    transactions already see one state. Only for a transaction of the backup's own (a caller's,
+    such as a test's, has already chosen its level)."""
     connection = connections[database]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
