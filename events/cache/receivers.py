@@ -25,7 +25,6 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from events.models import versions
 from events.opendata.files import rebuild_soon
 
 from . import fragments
@@ -87,8 +86,6 @@ def records_changed_in_bulk():
     once_now_and_at_commit(new_generation)
     once_now_and_at_commit(fragments.retire_all)
     rebuild_downloads_at_commit()
-    if transaction.get_connection().in_atomic_block:
-        at_commit(versions.bulk_changed)
 
 
 def record_saved_or_deleted(sender, instance, **kwargs):
