@@ -17,11 +17,20 @@ under edit 20 times a second. Runs (FAULTS_SECONDS each, default 25; the fault s
   postgres-down   PostgreSQL stopped (fast) for 10 s
   worker-killed   one gunicorn worker SIGKILLed
   edits           an edit, then an unpublish or a republish, every 5 s from another process
+  redis-restarted Redis restarted empty (a cache loss): the stampede of page rebuilds
+  redis-restarted-uncoalesced  the same with DJANGO_PAGE_REBUILD_WAIT_SECONDS=0 (every
+                  worker rebuilds every page, as before issue 17's coalescing)
+
+The restart runs read FAULTS_STAMPEDE_PAGES event pages (default 100) besides the mix, so
+there is something to rebuild, after FAULTS_WARMUP seconds (default 15) of reading them
+first; they count page renders after the restart (every store of a
+page in Redis, read with MONITOR: one per render) and the stampede: seconds after the restart
+until the p99 of each half second is back under three times the p99 before it.
 
 For each: requests, 2xx/3xx, 404, 503, other 5xx, socket errors, p99 (ms), and stale reads:
 answers of the page under edit that show a state older than the newest one committed at
-least 1 s before the request started. Prints one JSON line per run and writes
-bench/results/faults-<time>.json.
+least 1 s before the request started (an unpublished page's 404 or 410 is one state).
+Prints one JSON line per run and writes bench/results/faults-<time>.json.
 """
 
 import html
@@ -47,15 +56,19 @@ PG_CLUSTER = os.environ.get("FAULTS_PG_CLUSTER", "event-records-faults")
 EVENTS = int(os.environ.get("FAULTS_EVENTS", 1000))
 THREADS = int(os.environ.get("FAULTS_THREADS", 16))
 SECONDS = float(os.environ.get("FAULTS_SECONDS", 25))
+STAMPEDE_PAGES = int(os.environ.get("FAULTS_STAMPEDE_PAGES", 100))
+WARMUP = float(os.environ.get("FAULTS_WARMUP", 15))
 RUNS = os.environ.get(
-    "FAULTS_RUNS", "redis-stopped,redis-frozen,postgres-down,worker-killed,edits"
+    "FAULTS_RUNS",
+    "redis-stopped,redis-frozen,postgres-down,worker-killed,edits,"
+    "redis-restarted,redis-restarted-uncoalesced",
 ).split(",")
 WORK = ROOT / "var" / "faults"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}/event_records_faults"
 CACHE_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
 
 
-def environment():
+def environment(**overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     env.update(
         DJANGO_DEBUG="false",
@@ -73,6 +86,7 @@ def environment():
         GUNICORN_BIND=f"127.0.0.1:{PORT}",
         GUNICORN_WORKERS="3",
     )
+    env.update(overrides)
     return env
 
 
@@ -184,11 +198,11 @@ class Redis:
 
 
 class Gunicorn:
-    def __init__(self):
+    def __init__(self, **overrides):
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
             cwd=ROOT,
-            env=environment(),
+            env=environment(**overrides),
             start_new_session=True,
             stdout=subprocess.DEVNULL,
             stderr=open(WORK / "gunicorn.log", "a"),  # noqa: SIM115
@@ -241,9 +255,11 @@ class Reader(threading.Thread):
                 status = "socket"
                 connection = None
                 time.sleep(0.01)
-            self.results.append((status, time.monotonic() - started))
+            self.results.append((status, time.monotonic() - started, started))
 
 
+# An unpublished event's page: 410 Gone since issue 18 (404 before).
+GONE = "gone"
 TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
 
 
@@ -267,7 +283,7 @@ class Prober(threading.Thread):
                     match = TITLE.search(body)
                     state = html.unescape(match.group(1).strip()) if match else "?"
                 else:
-                    state = response.status
+                    state = GONE if response.status in (404, 410) else response.status
                 self.seen.append((started, state))
             except (OSError, http.client.HTTPException):
                 pass
@@ -322,12 +338,12 @@ class Editor(threading.Thread):
             step += 1
             if step % 2:
                 self.title = f"Edited title {step}"
-                published = self.commits[-1][1] != 404
-                self.send(f"title {self.title}", self.title if published else 404)
-            elif self.commits[-1][1] == 404:
+                published = self.commits[-1][1] != GONE
+                self.send(f"title {self.title}", self.title if published else GONE)
+            elif self.commits[-1][1] == GONE:
                 self.send("published", self.title)
             else:
-                self.send("draft", 404)
+                self.send("draft", GONE)
         self.process.stdin.close()
         self.process.wait()
 
@@ -348,7 +364,74 @@ def percentile(values, fraction):
     return values[min(len(values) - 1, int(len(values) * fraction))] if values else 0
 
 
-def measure(name, paths, probe_path, title, fault):
+def stampede(results, fault_at, window=0.5):
+    """Seconds after fault_at until every later half second's p99 is under three times the
+    p99 of the four seconds before the fault."""
+    before = [d for _, d, t in results if fault_at - 4 <= t < fault_at]
+    limit = 3 * percentile(before, 0.99)
+    windows = {}
+    for _, duration, started in results:
+        if started >= fault_at:
+            windows.setdefault(int((started - fault_at) // window), []).append(duration)
+    slow = [index for index, durations in windows.items() if percentile(durations, 0.99) > limit]
+    return {
+        "p99_before_fault_ms": round(limit / 3 * 1000, 1),
+        "stampede_s": round((max(slow) + 1) * window, 1) if slow else 0.0,
+    }
+
+
+class Monitor:
+    """Stores of pages in our Redis (redis-cli MONITOR) from start() on: one per render. A
+    page is counted per generation it was stored under (its first field): right after a
+    restart each worker notices the new run id within PAGE_GENERATION_CHECK_SECONDS, and a
+    page rendered before and after that is two versions, not a duplicate render."""
+
+    PAGE_STORE = re.compile(
+        r'"set" "([^"]*public-pages:[a-zA-Z_-]+:[0-9a-f]{64})" "[^"]*?'
+        r"([0-9a-f]{32}\.[0-9a-f-]+\.[0-9a-f]+)",
+        re.I,
+    )
+
+    def __init__(self):
+        self.process, self.path = None, WORK / "monitor.log"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-cli", "-p", str(REDIS_PORT), "monitor"],
+            stdout=open(self.path, "w"),  # noqa: SIM115 (closed with the process)
+            stderr=subprocess.DEVNULL,
+        )
+
+    def renders(self):
+        if self.process is None:
+            return {}
+        self.process.terminate()
+        self.process.wait()
+        self.process = None
+        stored = []
+        with open(self.path, errors="replace") as log:
+            for line in log:
+                stored += self.PAGE_STORE.findall(line[:400])
+        versions = len(set(stored))
+        return {
+            "page_renders": len(stored),
+            "pages_rendered": len({key for key, _ in stored}),
+            "page_versions": versions,
+            "generations": len({value for _, value in stored}),
+            "renders_per_version": round(len(stored) / max(1, versions), 2),
+        }
+
+
+monitor = Monitor()
+
+
+def restart_empty(redis):
+    redis.stop()
+    redis.start()
+    monitor.start()
+
+
+def measure(name, paths, probe_path, title, fault, warmup=5):
     stop, results, seen, commits = threading.Event(), [], [], []
     readers = [Reader(paths, stop, results) for _ in range(THREADS)]
     prober = Prober(probe_path, stop, seen)
@@ -359,14 +442,15 @@ def measure(name, paths, probe_path, title, fault):
     )
     for thread in [*readers, prober, *([editor] if editor else [])]:
         thread.start()
-    time.sleep(5)
+    time.sleep(warmup)
+    fault_at = time.monotonic()
     fault()
     remaining = SECONDS - 5
     time.sleep(remaining)
     stop.set()
     for thread in [*readers, prober, *([editor] if editor else [])]:
         thread.join(timeout=30)
-    statuses = [status for status, _ in results]
+    statuses = [status for status, *_ in results]
     report = {
         "run": name,
         "requests": len(results),
@@ -375,14 +459,17 @@ def measure(name, paths, probe_path, title, fault):
         "503": statuses.count(503),
         "other_5xx": sum(1 for s in statuses if s != "socket" and s >= 500 and s != 503),
         "socket_errors": statuses.count("socket"),
-        "p99_ms": round(percentile([d for _, d in results], 0.99) * 1000, 1),
-        "max_ms": round(max((d for _, d in results), default=0) * 1000, 1),
+        "p99_ms": round(percentile([d for _, d, _ in results], 0.99) * 1000, 1),
+        "max_ms": round(max((d for _, d, _ in results), default=0) * 1000, 1),
         "probe_reads": len(seen),
-        "probe_404": sum(1 for _, state in seen if state == 404),
+        "probe_gone": sum(1 for _, state in seen if state == GONE),
         "load_average": round(os.getloadavg()[0], 1),
         "stale_reads": stale_reads(seen, commits) if commits else 0,
         "edits": max(0, len(commits) - 1),
     }
+    if name.startswith("redis-restarted"):
+        report.update(stampede(results, fault_at))
+        report.update(monitor.renders())
     print(json.dumps(report), flush=True)
     return report
 
@@ -398,11 +485,17 @@ def main():
         )
         if int(count.strip().splitlines()[-1]) < EVENTS:
             manage("generate_demo_data", "--events", str(EVENTS), "--seed", "1")
-        pages = json.loads(manage("shell", "-c", PAGES).strip().splitlines()[-1])
+        pages = json.loads(
+            manage("shell", "-c", PAGES.replace("STAMPEDE", str(STAMPEDE_PAGES)))
+            .strip()
+            .splitlines()[-1]
+        )
         results = []
         for name in RUNS:
             run("redis-cli", "-p", str(REDIS_PORT), "flushall", check=False)
-            server = Gunicorn()
+            uncoalesced = name.endswith("-uncoalesced")
+            server = Gunicorn(**({"DJANGO_PAGE_REBUILD_WAIT_SECONDS": "0"} if uncoalesced else {}))
+            paths = pages["paths"] + (pages["many"] if name.startswith("redis-restarted") else [])
             faults = {
                 "redis-stopped": lambda: fault_later(redis.stop, 15, redis.start),
                 "redis-frozen": lambda: fault_later(
@@ -414,9 +507,13 @@ def main():
                 "worker-killed": lambda server=server: os.kill(server.workers()[0], signal.SIGKILL),
                 "edits": lambda: None,
                 "baseline": lambda: None,
+                "redis-restarted": lambda: restart_empty(redis),
+                "redis-restarted-uncoalesced": lambda: restart_empty(redis),
             }
+            # The restart runs first let every worker cache every page it reads.
+            warmup = WARMUP if name.startswith("redis-restarted") else 5
             results.append(
-                measure(name, pages["paths"], pages["probe"], pages["title"], faults[name])
+                measure(name, paths, pages["probe"], pages["title"], faults[name], warmup)
             )
             server.stop()
             server = None
@@ -452,7 +549,10 @@ paths += [e.get_absolute_url() for e in events[:10]]
 person = Person.objects.order_by("pk").first()
 if person:
     paths.append(person.get_absolute_url())
-print(json.dumps({"paths": paths, "probe": probe.get_absolute_url(), "title": probe.title_en}))
+many = [e.get_absolute_url() for e in Event.objects.published().order_by("-pk")[:STAMPEDE]]
+print(json.dumps({
+    "paths": paths, "many": many, "probe": probe.get_absolute_url(), "title": probe.title_en
+}))
 """
 
 if __name__ == "__main__":

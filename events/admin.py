@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import (
@@ -12,16 +13,27 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.admin import PersonAdmin
+from people.admin import OrganizationAdmin, PersonAdmin
 from people.editing.admin import URL_FIELDS, RecordHistoryAdmin, TranslatedRecordAdmin
 from people.editing.autocomplete import PreloadedAutocompleteFieldsMixin
 from people.editing.changes import record_field_change
 from people.editing.history import record_baseline
 from people.editing.languages import LanguageColumnsMixin
+from people.editing.quick_add import QuickAddMixin
 from people.editing.versions import VersionedForm, VersionedInlineMixin
-from people.models import Person
+from people.models import Organization, Person
 
+from .citing import CitePanelMixin, SelectedPassageMixin, SourceTextMixin
 from .completeness import record_facts, with_uncited_count
+from .editorial import (
+    ReturnToEventMixin,
+    ReviewedWhereShownMixin,
+    ReviewedWithEventMixin,
+    pending_review_count,
+    pending_review_message,
+    published_message,
+    sources_shown_on,
+)
 from .materials import MaterialField
 from .models import (
     Citation,
@@ -36,21 +48,6 @@ from .models import (
 )
 
 EVIDENCE_HELP = _("Pick the source, then paste the words of it that state this, exactly.")
-
-
-class CitePanelMixin:
-    """A change form with the text of the record's sources beside it, to cite by selecting
-    (templates/admin/events/cite_panel.html, static/js/cite-panel.js)."""
-
-    change_form_template = "admin/events/cite_change_form.html"
-
-    def cite_sources(self, obj):
-        raise NotImplementedError
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        sources = [] if obj is None else [s for s in self.cite_sources(obj) if s.text]
-        context["cite_sources"] = sources
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class HistoryAdmin(TranslatedRecordAdmin):
@@ -82,7 +79,9 @@ def make_room_for_new_order(formset):
 PARKED_ORDER = 30000
 
 
-class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
+class EventOrganizationInline(
+    SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, admin.TabularInline
+):
     model = EventOrganization
     extra = 0
     fields = ["order", "organization", "part", "source", "quote"]
@@ -94,7 +93,12 @@ class EventOrganizationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInl
         return super().get_queryset(request).select_related("event", "organization")
 
 
-class RoleInline(PreloadedAutocompleteFieldsMixin, LanguageColumnsMixin, TranslationStackedInline):
+class RoleInline(
+    SelectedPassageMixin,
+    PreloadedAutocompleteFieldsMixin,
+    LanguageColumnsMixin,
+    TranslationStackedInline,
+):
     model = Role
     extra = 0
     fields = [
@@ -115,6 +119,7 @@ class RoleInline(PreloadedAutocompleteFieldsMixin, LanguageColumnsMixin, Transla
 
 
 class PresentationInline(
+    SelectedPassageMixin,
     PreloadedAutocompleteFieldsMixin,
     LanguageColumnsMixin,
     VersionedInlineMixin,
@@ -146,7 +151,7 @@ class PresentationInline(
         return super().get_queryset(request).select_related("event").prefetch_related("speakers")
 
 
-class CitationInline(PreloadedAutocompleteFieldsMixin, admin.TabularInline):
+class CitationInline(SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, admin.TabularInline):
     model = Citation
     extra = 0
     fields = ["fact", "source", "quote"]
@@ -192,7 +197,7 @@ class UncitedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(CitePanelMixin, HistoryAdmin):
+class EventAdmin(ReviewedWithEventMixin, CitePanelMixin, HistoryAdmin):
     form = EventForm
     list_display = [
         "title",
@@ -321,19 +326,17 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
 
     @admin.action(description=_("Publish the selected events"), permissions=["publish"])
     def publish(self, request, queryset):
-        changed = self._set_status(request, queryset, Event.Status.PUBLISHED)
-        self.message_user(
-            request,
-            ngettext("%(count)d event published.", "%(count)d events published.", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+        published = self._set_status(request, queryset, Event.Status.PUBLISHED)
+        self.message_user(request, published_message(published), messages.SUCCESS)
+        waiting = pending_review_count(queryset)
+        if waiting:
+            self.message_user(request, pending_review_message(waiting), messages.WARNING)
 
     @admin.action(
         description=_("Unpublish the selected events (back to draft)"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
-        changed = self._set_status(request, queryset, Event.Status.DRAFT)
+        changed = len(self._set_status(request, queryset, Event.Status.DRAFT))
         self.message_user(
             request,
             ngettext(
@@ -344,7 +347,7 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
         )
 
     def _set_status(self, request, queryset, status):
-        changed = 0
+        changed = []
         for event in queryset.exclude(status=status).select_for_update():
             # The state an editor may have open, so that their save can merge with this one.
             record_baseline([event])
@@ -357,11 +360,13 @@ class EventAdmin(CitePanelMixin, HistoryAdmin):
             record_field_change(
                 event, request.user, "status", old, event.get_status_display(), event._change_reason
             )
-            changed += 1
+            changed.append(event)
         return changed
 
 
-class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline):
+class KeyPointInline(
+    SelectedPassageMixin, PreloadedAutocompleteFieldsMixin, TranslationTabularInline
+):
     model = KeyPoint
     extra = 0
     fields = ["order", "text", "source", "quote"]
@@ -370,7 +375,14 @@ class KeyPointInline(PreloadedAutocompleteFieldsMixin, TranslationTabularInline)
 
 
 @admin.register(Presentation)
-class PresentationAdmin(CitePanelMixin, HistoryAdmin):
+class PresentationAdmin(
+    SelectedPassageMixin,
+    ReturnToEventMixin,
+    ReviewedWithEventMixin,
+    CitePanelMixin,
+    HistoryAdmin,
+):
+    change_form_template = "admin/events/presentation_change_form.html"
     list_display = ["title", "event", "order", "kind", "speaker_names"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_en", "title_zh_hans", "event__title_en", "speakers__family_name"]
@@ -423,10 +435,16 @@ class PresentationAdmin(CitePanelMixin, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordHistoryAdmin):
+class SourceAdmin(SourceTextMixin, QuickAddMixin, ReviewedWhereShownMixin, RecordHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "accessed_on", "url"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "publisher", "url", "slug"]
+    shown_on = staticmethod(sources_shown_on)
+    quick_add_fields = ["title", "publisher", "url", "published_on", "language", "text"]
+
+    def quick_add_initial(self, term):
+        return {"title": term}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "language", "publisher", "url"]}),
         (_("Dates"), {"fields": [("published_on", "accessed_on")]}),
@@ -445,16 +463,22 @@ class EventSeriesAdmin(TranslatedRecordAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(QuickAddMixin, HistoryAdmin):
+    quick_add_fields = ["name", "slug"]
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug"]
 
+    def quick_add_initial(self, term):
+        return {"name": term, "slug": slugify(term)}
+
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class RoleAdmin(ReturnToEventMixin, SimpleHistoryAdmin, TranslationAdmin):
     """Roles are edited on their event's page; this list is for finding who did what."""
+
+    change_form_template = "admin/events/role_change_form.html"
 
     list_display = ["person", "kind", "event", "position_title", "organization"]
     list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
@@ -478,10 +502,26 @@ admin.site.unregister(Person)
 
 
 @admin.register(Person)
-class PersonWithRolesAdmin(PersonAdmin):
+class PersonWithRolesAdmin(ReviewedWhereShownMixin, PersonAdmin):
     """People as the people app edits them, picked with the title of their latest role (the
-    people app knows nothing of roles)."""
+    people app knows nothing of roles); a change to someone a published event shows waits
+    for review."""
+
+    def shown_on(self, events):
+        return events.shows_person()
 
     def rank_picks(self, queryset, term):
         latest = Role.objects.filter(person=OuterRef("pk")).order_by("-event__start_date", "-pk")
         return queryset.annotate(latest_title=Subquery(latest.values("position_title_en")[:1]))
+
+
+admin.site.unregister(Organization)
+
+
+@admin.register(Organization)
+class ReviewedOrganizationAdmin(ReviewedWhereShownMixin, OrganizationAdmin):
+    """Organizations as the people app edits them; a change to one a published event shows
+    (or a part of one) waits for review."""
+
+    def shown_on(self, events):
+        return events.shows_organization()

@@ -24,6 +24,7 @@ class EventsConfig(AppConfig):
             Topic,
             anchor_quotes_before_save,
             cited_models,
+            source_text_before_save,
         )
         from .models.changes import PublicChangeNote
         from .models.changes import connect_signals as connect_change_notes
@@ -35,6 +36,7 @@ class EventsConfig(AppConfig):
         connect_versions()
         # Quotes are stored in the source's own wording, with their offsets, on every write
         # path (fixture loads included).
+        pre_save.connect(source_text_before_save, sender=Source)
         for model in cited_models():
             pre_save.connect(anchor_quotes_before_save, sender=model)
 

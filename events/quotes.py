@@ -39,6 +39,12 @@ class Passage:
     end: int
 
 
+def plain_line_breaks(text):
+    """The text with every line break one newline: a browser sends a textarea's breaks as
+    CR LF and shows them as LF, so offsets counted in the page match the stored text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def folded(text):
     """The text with typographic variants folded and every run of white space made one
     space, and, for each character of the result, its offset in `text`."""
@@ -87,6 +93,19 @@ def locate(quote, text, near=None):
     start = offsets[found]
     end = offsets[found + len(wanted) - 1] + 1
     return Passage(text[start:end], start, end)
+
+
+def passage_at(quote, text, start, end):
+    """The passage of `text` from `start` to `end` (an editor's selection) if `quote`
+    reproduces it, with the same tolerance as `locate`; None if it does not, or if the
+    offsets do not fall within the text."""
+    if not 0 <= start < end <= len(text):
+        return None
+    wanted = folded(quote)[0].strip()
+    if not wanted or folded(text[start:end])[0].strip() != wanted:
+        return None
+    passage = locate(quote, text[start:end])
+    return Passage(passage.text, start + passage.start, start + passage.end)
 
 
 def closest_passage(quote, text):

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .editing.admin import TranslatedRecordAdmin
+from .editing.quick_add import QuickAddMixin
+from .editing.review import PendingRevisionAdmin
+from .editing.revisions import PendingRevision
 from .editing.versions import VersionedForm
 from .identifiers import identifier_fields
 from .images import PictureField
@@ -221,8 +224,13 @@ def linked_rows(record):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RecordAdmin):
+class OrganizationAdmin(QuickAddMixin, RecordAdmin):
     form = OrganizationForm
+    quick_add_fields = ["name", "short_name", "kind", "parent", "country"]
+
+    def quick_add_initial(self, term):
+        return {"name": term}
+
     list_display = ["name", "short_name", "kind", "parent", "country", "updated_at"]
     list_filter = ["kind", "country", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
@@ -287,7 +295,18 @@ class OrganizationAdmin(RecordAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(QuickAddMixin, RecordAdmin):
+    quick_add_fields = ["honorific", "given_name", "family_name", "name_order", "native_name"]
+
+    def quick_add_initial(self, term):
+        """“Adriana Alberti” → given name Adriana, family name Alberti; “Alberti, Adriana”
+        the same. The dialog shows the split for the editor to correct."""
+        if "," in term:
+            family, _comma, given = term.partition(",")
+        else:
+            given, _space, family = term.rpartition(" ")
+        return {"given_name": given.strip(), "family_name": family.strip()}
+
     form = PersonForm
     list_display = ["sort_name", "honorific", "native_name", "has_portrait", "updated_at"]
     list_filter = ["name_order", ("portrait", admin.EmptyFieldListFilter)]
@@ -344,3 +363,6 @@ class PersonAdmin(RecordAdmin):
     @admin.display(description=_("portrait"), boolean=True)
     def has_portrait(self, person):
         return bool(person.portrait)
+
+
+admin.site.register(PendingRevision, PendingRevisionAdmin)

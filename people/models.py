@@ -21,12 +21,14 @@ from people.choices import ChoiceLabels
 
 from . import images
 from .editing.changes import RecordChange  # noqa: F401  (a model of this app)
+from .editing.revisions import PendingRevision  # noqa: F401  (a model of this app)
 from .identifiers import (
     IdentifierField,
     identifier_fields,
     identifiers_of,
     unique_identifier_constraints,
 )
+from .natural_keys import NaturalKeyQuerySet
 from .slugs import SluggedRecord
 
 country_code_validator = RegexValidator(
@@ -34,9 +36,8 @@ country_code_validator = RegexValidator(
 )
 
 
-class SlugQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class SlugQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("slug",)
 
 
 class Organization(SluggedRecord, ChoiceLabels, models.Model):

@@ -8,7 +8,10 @@ from it, appears nowhere the public can reach:
   filter values (its topic, organization, year, kind, event slug) as filters;
 - every public pattern that takes a slug, with each of the draft's slugs: always 404;
 - the public pages and API details of a person and an organization that are in a published
-  event AND in the draft: the draft's role, presentation and participation are not shown.
+  event AND in the draft: the draft's role, presentation and participation are not shown;
+- changes of the published record pending review (its title, description, a role, a
+  presentation and a key point): on no public URL, search, built download or staff preview
+  until a Publisher publishes them, and found by the same walk once published.
 
 Staff can preview the draft, and a staff visit never makes it visible to a later anonymous
 request (what a page cache keyed without the user would do). Addresses come from reverse()
@@ -29,11 +32,14 @@ from events.models import Event, EventOrganization, Role
 from events.opendata.files import DOWNLOADS, build_downloads
 from events.opendata.files import directory as downloads_directory
 from events.site.sitemaps import sitemaps
+from people.editing.revisions import PendingRevision
+from tests.admin_forms import change_url, changeform_data, inline_index, member_of
 from tests.factories import (
     CitationFactory,
     EventFactory,
     EventOrganizationFactory,
     EventSeriesFactory,
+    KeyPointFactory,
     OrganizationFactory,
     PersonFactory,
     PresentationFactory,
@@ -445,3 +451,99 @@ def test_no_version_or_changes_page_shows_what_a_record_held_as_a_draft(shanghai
             response = client.get(url)
             assert response.status_code == 200, url
             assert_no_draft_words(response, url)
+
+
+# Words only in changes pending review of the published Shanghai record; until a Publisher
+# publishes them, no reader may meet them.
+PENDING_WORDS = {
+    "event title": "Halvorine Pending Title",
+    "description": "Pending Brackenfold description",
+    "role title": "Pending Warden of Ostrel",
+    "presentation": "Pending Zephrine talk",
+    "key point": "Pending Corvinthe point",
+}
+
+
+def submit_as_editor(client, record, change):
+    """An Editors-group save of a published record's change form, with `change(data)`."""
+    data = changeform_data(client.get(change_url(record)))
+    change(data)
+    response = client.post(change_url(record), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+@pytest.fixture
+def pending(shanghai, walked_urls, client):
+    editor = member_of("Editors")
+    client.force_login(editor)
+    role = shanghai.roles.order_by("pk").first()
+    presentation = shanghai.presentations.order_by("pk").first()
+    point = KeyPointFactory(presentation=presentation, text="A published point")
+
+    def change_event(data):
+        data["title_en"] = PENDING_WORDS["event title"]
+        data["description_en"] = PENDING_WORDS["description"]
+        data[f"roles-{inline_index(data, 'roles', role.pk)}-position_title_en"] = PENDING_WORDS[
+            "role title"
+        ]
+        index = inline_index(data, "presentations", presentation.pk)
+        data[f"presentations-{index}-title_en"] = PENDING_WORDS["presentation"]
+
+    def change_presentation(data):
+        index = inline_index(data, "key_points", point.pk)
+        data[f"key_points-{index}-text_en"] = PENDING_WORDS["key point"]
+
+    submit_as_editor(client, shanghai, change_event)
+    submit_as_editor(client, presentation, change_presentation)
+    client.logout()
+    assert PendingRevision.objects.pending().count() == 2
+    return {"event": shanghai, "presentation": presentation}
+
+
+def assert_no_pending_words(response, url, asked=""):
+    body = response.getvalue().decode("utf-8", errors="replace")
+    for what, word in PENDING_WORDS.items():
+        if word.lower() in unquote_plus(asked).lower():
+            continue
+        assert word not in body, f"pending {what} leaks at {url}"
+
+
+def pending_searches():
+    return [urlencode({"q": word}) for word in PENDING_WORDS.values()]
+
+
+def test_pending_change_appears_on_no_public_url(pending, walked_urls, client):
+    # Every page, feed, export, search and API address, each searched for the pending words.
+    for url, asked in every_public_request(walked_urls, pending_searches()):
+        response = client.get(url)
+
+        assert response.status_code < 500, url
+        assert_no_pending_words(response, url, asked)
+
+
+def test_pending_change_is_in_no_built_download_nor_staff_preview(pending, admin_client):
+    manifest = build_downloads()
+
+    for entry in manifest["files"].values():
+        text = (downloads_directory() / entry["filename"]).read_text(encoding="utf-8")
+        for what, word in PENDING_WORDS.items():
+            assert word not in text, f"pending {what} leaks in built {entry['filename']}"
+    for record in (pending["event"], pending["presentation"]):
+        url = record.get_absolute_url()
+        assert_no_pending_words(admin_client.get(url), url)
+
+
+def test_leak_check_finds_the_pending_change_once_published(pending, walked_urls, client):
+    # The same walk must meet the words once a Publisher publishes them, or it proves nothing.
+    client.force_login(member_of("Publishers"))
+    # The presentation's first: its key point row cannot merge into a presentation that the
+    # event's change has moved on since (VersionedInlineFormSet), while the reverse merges.
+    for revision in PendingRevision.objects.pending().order_by("-pk"):
+        response = client.post(revision.get_absolute_url(), {"_publish": "1"})
+        assert response.status_code == 302, revision
+    client.logout()
+
+    bodies = "".join(client.get(url).getvalue().decode() for url in walked_urls)
+
+    for what, word in PENDING_WORDS.items():
+        assert word in bodies, f"published {what} not found by the walk"

@@ -340,7 +340,9 @@ def test_popolo_lists_a_chinese_organization_name_as_other_name(client):
 
     (listed,) = [o for o in data["organizations"] if o["id"] == f"organization/{organization.slug}"]
     assert listed["name"] == "Fudan University"
-    assert {"name": "复旦大学", "note": "Name in zh-Hans"} in listed["other_names"]
+    assert {"name": "复旦大学", "lang": "zh-Hans", "note": "Name in zh-Hans"} in listed[
+        "other_names"
+    ]
     assert popolo.errors("organization", listed) == []
 
 

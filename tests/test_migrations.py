@@ -79,3 +79,36 @@ def test_quote_offsets_migration_stores_existing_quotes_in_the_sources_wording()
     presentation = Presentation.objects.get(pk=presentation.pk)
     assert presentation.source_id == source.pk
     assert presentation.qa_quote == "Then more."
+
+
+def test_line_breaks_migration_keeps_each_quote_on_its_passage():
+    before = [("events", "0019_18_published_versions")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    text = "First line.\r\nSecond line.\r\nIt was held online."
+    source = old.get_model("events", "Source").objects.create(
+        title="Report", slug="report", text=text
+    )
+    event = old.get_model("events", "Event").objects.create(
+        title="Webinar", slug="webinar", start_date="2021-09-09", end_date="2021-09-09"
+    )
+    start = text.index("Second")
+    citation = old.get_model("events", "Citation").objects.create(
+        event=event,
+        fact="description",
+        source=source,
+        quote="Second line.\r\nIt was held online.",
+        quote_start=start,
+        quote_end=len(text),
+    )
+
+    call_command("migrate", "events", verbosity=0)
+
+    from events.models import Citation, Source
+
+    text = Source.objects.get(pk=source.pk).text
+    assert text == "First line.\nSecond line.\nIt was held online."
+    citation = Citation.objects.get(pk=citation.pk)
+    assert text[citation.quote_start : citation.quote_end] == citation.quote
+    assert citation.quote == "Second line.\nIt was held online."

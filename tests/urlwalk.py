@@ -161,6 +161,14 @@ def admin_kwargs(name, arguments):
 
         change = RecordChange.objects.first()
         kwargs["change_id"] = change.pk if change else 1
+    if "revision_id" in arguments:
+        # A change pending review, on the page of the record it is about (or a 404).
+        from people.editing.revisions import PendingRevision
+
+        revision = PendingRevision.objects.filter(content_type__model=model_name).first()
+        kwargs["revision_id"] = revision.pk if revision else 1
+        if revision:
+            kwargs["object_id"] = str(revision.object_id)
     if "content_type_id" in arguments:
         from events.models import Event
 

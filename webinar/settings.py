@@ -454,3 +454,8 @@ PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)
 PUBLIC_DATA_CACHE_SECONDS = env.int("DJANGO_PUBLIC_DATA_CACHE_SECONDS", default=600)
 # How long a worker waits for another worker's rebuild of such data before rebuilding it.
 PUBLIC_DATA_WAIT_SECONDS = env.int("DJANGO_PUBLIC_DATA_WAIT_SECONDS", default=10)
+# After a cache loss, the first worker to miss a page renders it while the others wait this
+# long at most for its copy (events/cache/coalesce.py; 0: every worker renders); its lock
+# expires after PAGE_REBUILD_LOCK_SECONDS even if it never finishes.
+PAGE_REBUILD_WAIT_SECONDS = env.float("DJANGO_PAGE_REBUILD_WAIT_SECONDS", default=2.0)
+PAGE_REBUILD_LOCK_SECONDS = env.int("DJANGO_PAGE_REBUILD_LOCK_SECONDS", default=5)

@@ -51,6 +51,12 @@ def generation():
     return f"{value}.{durable.pages()}"
 
 
+def unchanged_since(value):
+    """True if no record change has replaced the generation since value was read. Asks the
+    cache itself: this process's copy may not have heard of a change committed just now."""
+    return f"{stored_generation()}.{durable.pages()}" == value
+
+
 def fragments_generation():
     """The value every event fragment is keyed on (with the event's own version)."""
     return f"{shared_token(EPOCH_KEY)[0]}.{durable.fragments()}"
@@ -196,7 +202,15 @@ class GenerationWatcher:
             try:
                 subscription = cache().subscribe(GENERATION_KEY)
                 # Read after subscribing: a change made in between arrives as a message.
-                self.set(token, stored_generation())
+                value = stored_generation()
+                if cache_is_away():
+                    # Just after an outage the subscription may answer before this process
+                    # asks the cache again; the value is then its own, shared by no other
+                    # worker (each would render and tag every page under its own).
+                    subscription.close()
+                    time.sleep(0.2)
+                    continue
+                self.set(token, value)
                 if failing:
                     logger.warning("Page cache: generation subscription back")
                 failing = False

@@ -34,6 +34,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.http import condition
 
+from . import coalesce
 from .generation import GENERATION_KEY, cache, durable, generation, stored_generation, watcher
 
 
@@ -148,12 +149,20 @@ class PublicPageCacheMiddleware:
         if stored is not None and stored[0] == current:
             return self.stored_response(request, stored)
 
+        # After a cache loss, one worker renders each page and the others take its copy (a
+        # lock left by an error expires by itself).
+        stored, claimed = coalesce.claim_or_wait(key, current, request.method)
+        if stored is not None:
+            return self.stored_response(request, stored)
+
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
             stored = (current, response.status_code, tuple(response.items()), response.content)
             cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
             if watcher.current() is not None and generation() == current:
                 local_pages.put(key, stored)
+        if claimed:
+            coalesce.release(key, current)
         return response
 
     @staticmethod

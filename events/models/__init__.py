@@ -14,6 +14,7 @@ from .evidence import (
     anchor_quotes_before_save,
     cited_constraint,
     cited_models,
+    source_text_before_save,
 )
 from .programme import KeyPoint, Presentation, Role
 from .retired import RetiredRecord
@@ -37,6 +38,7 @@ __all__ = [
     "Source",
     "Topic",
     "anchor_quotes_before_save",
+    "source_text_before_save",
     "cited_constraint",
     "cited_models",
     "validate_time_zone",

@@ -14,15 +14,15 @@ from django.utils.translation import pgettext
 from events.time_zones import TimeZoneField, zone_label
 from people.choices import ChoiceLabels
 from people.models import Organization, Person
+from people.natural_keys import NaturalKeyQuerySet
 from people.slugs import SluggedRecord
 
 from .evidence import Cited, Source, cited_constraint, validate_language_tag
 from .topics import Topic
 
 
-class EventQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class EventQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("slug",)
 
     def published(self):
         """The only definition of what the public may see; every public view starts here."""
@@ -522,7 +522,7 @@ class Event(SluggedRecord, ChoiceLabels, models.Model):
         }
 
 
-class EventPartQuerySet(models.QuerySet):
+class EventPartQuerySet(NaturalKeyQuerySet):
     """Rows that belong to one event (its roles, presentations, organizations' parts): the
     public sees those of published events only."""
 
@@ -531,8 +531,7 @@ class EventPartQuerySet(models.QuerySet):
 
 
 class EventOrganizationQuerySet(EventPartQuerySet):
-    def get_by_natural_key(self, event_slug, organization_slug, part):
-        return self.get(event__slug=event_slug, organization__slug=organization_slug, part=part)
+    natural_key_fields = ("event__slug", "organization__slug", "part")
 
 
 class EventOrganization(Cited):

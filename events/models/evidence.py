@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.choices import ChoiceLabels
 from people.models import SlugQuerySet
+from people.natural_keys import NaturalKeyQuerySet
 from people.slugs import SluggedRecord
 
 from .. import quotes
@@ -129,6 +130,11 @@ def cited_models():
     ]
 
 
+def source_text_before_save(sender, instance, raw=False, **kwargs):
+    """Every write path stores a source's text with plain line breaks (quotes.py)."""
+    instance.text = quotes.plain_line_breaks(instance.text)
+
+
 def anchor_quotes_before_save(sender, instance, raw=False, **kwargs):
     """Every write path, raw fixture loads included, stores quotes in the source's wording."""
     try:
@@ -224,9 +230,8 @@ def cited_constraint(model_name):
     )
 
 
-class CitationManager(models.Manager):
-    def get_by_natural_key(self, event_slug, fact, source_slug):
-        return self.get(event__slug=event_slug, fact=fact, source__slug=source_slug)
+class CitationQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("event__slug", "fact", "source__slug")
 
 
 class Citation(Cited):
@@ -251,7 +256,7 @@ class Citation(Cited):
     )
     fact = models.CharField(_("fact"), max_length=16, choices=Fact.choices)
 
-    objects = CitationManager()
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "fact"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from people.models import Organization, Person
+from people.natural_keys import NaturalKeyQuerySet
 from people.slugs import SluggedRecord
 
 from .event import Event, EventPartQuerySet
@@ -15,8 +16,7 @@ from .evidence import Cited, cited_constraint, validate_language_tag
 
 
 class RoleQuerySet(EventPartQuerySet):
-    def get_by_natural_key(self, event_slug, person_slug, kind):
-        return self.get(event__slug=event_slug, person__slug=person_slug, kind=kind)
+    natural_key_fields = ("event__slug", "person__slug", "kind")
 
 
 class Role(Cited):
@@ -129,8 +129,7 @@ class Role(Cited):
 
 
 class PresentationQuerySet(EventPartQuerySet):
-    def get_by_natural_key(self, event_slug, slug):
-        return self.get(event__slug=event_slug, slug=slug)
+    natural_key_fields = ("event__slug", "slug")
 
 
 # Words that addresses under an event use for themselves (events/site/urls.py: its changes
@@ -277,11 +276,8 @@ class Presentation(SluggedRecord, Cited):
     natural_key.dependencies = ["events.event", "people.person"]
 
 
-class KeyPointManager(models.Manager):
-    def get_by_natural_key(self, event_slug, presentation_slug, order):
-        return self.get(
-            presentation__event__slug=event_slug, presentation__slug=presentation_slug, order=order
-        )
+class KeyPointQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("presentation__event__slug", "presentation__slug", "order")
 
 
 class KeyPoint(Cited):
@@ -294,7 +290,7 @@ class KeyPoint(Cited):
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("key point"))
 
-    objects = KeyPointManager()
+    objects = KeyPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["presentation", "order"]

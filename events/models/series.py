@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Organization
+from people.natural_keys import NaturalKeyQuerySet
 
 
-class EventSeriesQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class EventSeriesQuerySet(NaturalKeyQuerySet):
+    natural_key_fields = ("slug",)
 
     def published(self):
         """Series with at least one published event: the public meets a series only through

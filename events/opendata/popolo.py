@@ -1,4 +1,8 @@
-"""Popolo JSON (popoloproject.com): people, organizations, memberships, events and speeches."""
+"""Popolo JSON (popoloproject.com): people, organizations, memberships, events and speeches.
+
+Popolo has no property for a text's language; names in other languages and original titles
+are `other_names` carrying `lang` (a BCP 47 tag), as other Popolo publishers write them, and a
+source link carries the language of the source's text, and so of every quote citing it."""
 
 from people import identifiers
 
@@ -21,18 +25,37 @@ def popolo_sources(event, fact=None):
     sources = [fact.source] if fact is not None and fact.source_id else event.sources.all()
     for source in sources:
         if source.url:
-            links.append({"url": source.url, "note": source.title})
+            link = {"url": source.url, "note": source.title}
         else:
-            links.append(
-                {
-                    "url": absolute_url(event.get_absolute_url()),
-                    "note": (
-                        f"{source.title} (its text is reproduced on this page; "
-                        "the source's own address is not known)"
-                    ),
-                }
-            )
+            link = {
+                "url": absolute_url(event.get_absolute_url()),
+                "note": (
+                    f"{source.title} (its text is reproduced on this page; "
+                    "the source's own address is not known)"
+                ),
+            }
+        if source.language:
+            link["lang"] = source.language
+        links.append(link)
     return links
+
+
+def popolo_other_titles(record):
+    """The title in the site's other languages and as the source writes it, each with its
+    language."""
+    names = [
+        {"name": text, "lang": tag, "note": f"Title in {tag}"}
+        for tag, text in texts_by_language(record, "title")[1:]
+    ]
+    if record.original_title:
+        names.append(
+            {
+                "name": record.original_title,
+                "lang": record.original_title_language,
+                "note": "Original title",
+            }
+        )
+    return names
 
 
 def popolo_person(person):
@@ -71,7 +94,9 @@ def popolo_organization(organization):
     if organization.short_name and organization.short_name != organization.name:
         data["other_names"] = [{"name": organization.short_name, "note": "Short name"}]
     for tag, text in texts_by_language(organization, "name")[1:]:
-        data.setdefault("other_names", []).append({"name": text, "note": f"Name in {tag}"})
+        data.setdefault("other_names", []).append(
+            {"name": text, "lang": tag, "note": f"Name in {tag}"}
+        )
     if organization.website:
         data["links"].append({"url": organization.website, "note": "Website"})
     if organization.identifiers:
@@ -99,12 +124,14 @@ def popolo_event(event):
         "status": event.event_status,
         "sources": popolo_sources(event),
     }
+    if other_titles := popolo_other_titles(event):
+        data["other_names"] = other_titles
     return data
 
 
 def popolo_presentation_event(event, presentation):
     start = presentation.start_time if event.has_time else None
-    return {
+    data = {
         "id": f"event/{event.slug}/{presentation.slug}",
         "name": presentation.title,
         "description": presentation.summary or None,
@@ -113,6 +140,9 @@ def popolo_presentation_event(event, presentation):
         "parent_id": f"event/{event.slug}",
         "sources": popolo_sources(event, presentation),
     }
+    if other_titles := popolo_other_titles(presentation):
+        data["other_names"] = other_titles
+    return data
 
 
 def popolo_membership(role):

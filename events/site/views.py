@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from events.cache import fragments
-from events.cache.generation import cache, remember
+from events.cache.generation import cache, generation, remember, unchanged_since
 from events.cache.pages import PublicPageMixin
 from events.models import Event, EventSeries, Presentation, shapes
 from events.models.versions import latest_record, rebuilt
@@ -128,6 +128,11 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
             .with_change_summary()
         )
 
+    def get_object(self, queryset=None):
+        # Before the event's row is read: see get_context_data.
+        self.generation_before = generation()
+        return super().get_object(queryset)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
@@ -139,7 +144,10 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
         parts = cache().get(key)
         if parts is None:
             parts = self.render_fragments(event)
-            cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
+            # The row was read before the content version: parts rendered from a row that a
+            # change committed meanwhile replaced would be kept under the new version.
+            if unchanged_since(self.generation_before):
+                cache().set(key, parts, settings.PUBLIC_DATA_CACHE_SECONDS)
         context.update(parts)
         return context
 

@@ -12,6 +12,7 @@ from .autocomplete import PreloadedAutocompleteAdmin
 from .change_admin import SaveHistoryMixin
 from .history import BaselineHistoryMixin
 from .languages import LanguageColumnsMixin
+from .review import ReviewBeforePublishingMixin
 from .versions import VersionedAdminMixin
 
 # Addresses typed without a scheme are taken as https (Django 6's default, set now).
@@ -47,6 +48,7 @@ class SaveMessageMixin:
 
 
 class RecordHistoryAdmin(
+    ReviewBeforePublishingMixin,
     SaveMessageMixin,
     SaveHistoryMixin,
     PreloadedAutocompleteAdmin,
@@ -54,8 +56,9 @@ class RecordHistoryAdmin(
     VersionedAdminMixin,
     SimpleHistoryAdmin,
 ):
-    """A versioned record with its history: every save once, with what it changed; its change
-    form reads the records its autocomplete widgets show in one query per model."""
+    """A versioned record with its history: every save once, with what it changed; a change
+    to a public record by an editor who may not publish waits for review; its change form
+    reads the records its autocomplete widgets show in one query per model."""
 
     formfield_overrides = URL_FIELDS
     history_list_display = ["version"]

@@ -10,17 +10,32 @@ records of each model in one query, and hands each widget the ones it shows.
 
 from collections import defaultdict
 
+from django import forms
 from django.contrib.admin.widgets import (
     AutocompleteSelect,
     AutocompleteSelectMultiple,
     RelatedFieldWidgetWrapper,
 )
+from django.utils.translation import gettext as _
+
+from .quick_add import quick_add_url
 
 
 class PreloadedOptionsMixin:
-    """An autocomplete widget that takes its selected records from `preloaded` when set."""
+    """An autocomplete widget that takes its selected records from `preloaded` when set;
+    with a `data-quick-add-url`, one that can add a record not found (quick_add.py)."""
 
     preloaded = None
+
+    @property
+    def media(self):
+        media = super().media
+        if self.attrs.get("data-quick-add-url"):
+            # In one list with the autocomplete's own files, so that it loads after them.
+            media += forms.Media(
+                js=[*media._js, "editing/quick-add.js"], css={"all": ["editing/quick-add.css"]}
+            )
+        return media
 
     def optgroups(self, name, value, attr=None):
         if self.preloaded is None:
@@ -69,21 +84,40 @@ def record_value(record, widget):
 
 
 class PreloadedAutocompleteFieldsMixin:
-    """For a ModelAdmin or an inline: its autocomplete fields use the preloading widgets."""
+    """For a ModelAdmin or an inline: its autocomplete fields use the preloading widgets,
+    and those naming a record that can be added from the box say where."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = PreloadedAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
+                db_field,
+                self.admin_site,
+                attrs=self.quick_add_attrs(db_field),
+                using=kwargs.get("using"),
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = PreloadedAutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
+                db_field,
+                self.admin_site,
+                attrs=self.quick_add_attrs(db_field),
+                using=kwargs.get("using"),
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def quick_add_attrs(self, db_field):
+        model = db_field.remote_field.model
+        url = quick_add_url(self.admin_site, model)
+        if url is None:
+            return None
+        return {
+            "data-quick-add-url": url,
+            # %(term)s is what the editor typed; the script puts it in.
+            "data-quick-add-label": _("Add “%(term)s” as a new %(model)s…")
+            % {"term": "%(term)s", "model": model._meta.verbose_name},
+        }
 
 
 class PreloadedAutocompleteAdmin(PreloadedAutocompleteFieldsMixin):

@@ -52,7 +52,9 @@ class SaveHistoryMixin:
     def log_change(self, request, obj, message):
         before = getattr(request, SNAPSHOT_ATTRIBUTE, None)
         if before is not None:
-            record_change(obj, request.user, before, self.take_snapshot(request, obj))
+            # A replayed revision says who published it (review.py).
+            summary = getattr(request, "record_change_summary", "")
+            record_change(obj, request.user, before, self.take_snapshot(request, obj), summary)
         return super().log_change(request, obj, message)
 
     def get_urls(self):

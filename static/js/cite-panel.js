@@ -2,7 +2,10 @@
 // words that state a fact (mouse, or Shift and the arrow keys in the read-only text), picks
 // the fact, and the words are put in that fact's quote with its source chosen. Passages
 // already cited are highlighted; with the cursor in one, the status line names its facts.
-// The server still checks every quote against the source (events/quotes.py).
+// The selection's offsets go in hidden fields beside the quote, so a passage the source
+// repeats is tied to the occurrence selected; typing over the quote clears them. On a form
+// whose record has no saved source yet, picking a source in the form loads its text into
+// the panel. The server still checks every quote and offset (events/citing.py).
 (function () {
   "use strict";
 
@@ -22,14 +25,49 @@
     return field.form.querySelector('select[name="' + CSS.escape(name) + '"]');
   }
 
+  // The hidden start and end of the passage cited in the quote field `field`.
+  function offsetFields(field) {
+    const named = (suffix) =>
+      field.form.querySelector('input[name="' + CSS.escape(field.name + suffix) + '"]');
+    return [named("_start"), named("_end")];
+  }
+
+  function setOffsets(field, start, end) {
+    offsetFields(field).forEach(function (input, index) {
+      if (input) {
+        input.value = index === 0 ? start : end;
+      }
+    });
+  }
+
   function rowLabel(field) {
     const row = field.closest(".inline-related, tr.form-row");
     if (!row) {
       return "";
     }
     const heading = row.querySelector("h3 .inline_label, td.original p");
-    if (heading && heading.textContent.trim()) {
-      return heading.textContent.trim();
+    const label = heading ? heading.textContent.trim() : "";
+    // A row not saved yet is only “#2”: say whose row it is, from what it names so far.
+    if (label && !/^#\d+$/.test(label)) {
+      return label;
+    }
+    const named = Array.from(
+      row.querySelectorAll('select[name$="-person"], select[name$="-organization"], input[name$="-title_en"]')
+    )
+      .map(function (input) {
+        if (input.tagName !== "SELECT") {
+          return input.value.trim();
+        }
+        // Not an “Add … as a new person…” choice still in its dialog (quick-add.js).
+        const chosen = Array.from(input.selectedOptions).filter((o) => o.value && !o.value.startsWith("new:"));
+        return chosen.length ? chosen[0].text.trim() : "";
+      })
+      .filter((text) => text);
+    if (label) {
+      const group = field.closest(".inline-group");
+      const groupHeading = group && group.querySelector("h2");
+      const groupName = groupHeading ? groupHeading.textContent.split(/[:(]/)[0].trim() + " " : "";
+      return groupName + label + (named.length ? " — " + named[0] : "");
     }
     const fact = row.querySelector('select[name$="-fact"]');
     if (fact && fact.value) {
@@ -68,7 +106,7 @@
     if (!panel || !form) {
       return;
     }
-    const texts = Array.from(panel.querySelectorAll(".cite-text"));
+    const texts = () => Array.from(panel.querySelectorAll(".cite-text"));
     const sourceChoice = panel.querySelector("#cite-source");
     const target = panel.querySelector("#cite-target");
     const button = panel.querySelector("#cite-button");
@@ -80,7 +118,7 @@
     }
 
     function currentText() {
-      return texts.find((box) => !box.hidden) || texts[0];
+      return texts().find((box) => !box.hidden) || texts()[0];
     }
 
     // Every quote field that names this source and whose words it holds: [start, end, field].
@@ -93,9 +131,15 @@
         if (!quote || !select || select.value !== box.dataset.citeSource) {
           return;
         }
-        const start = text.indexOf(quote);
+        const [startField, endField] = offsetFields(field);
+        let start = startField && startField.value !== "" ? Number(startField.value) : -1;
+        let end = endField && endField.value !== "" ? Number(endField.value) : -1;
+        if (start < 0 || text.slice(start, end) !== quote) {
+          start = text.indexOf(quote);
+          end = start + quote.length;
+        }
         if (start !== -1) {
-          ranges.push([start, start + quote.length, field]);
+          ranges.push([start, end, field]);
         }
       });
       return ranges.sort((a, b) => a[0] - b[0]);
@@ -151,8 +195,14 @@
 
     function cite() {
       const box = currentText();
+      if (!box) {
+        status.textContent = message("msgNoSelection", {});
+        return;
+      }
       const input = box.querySelector("textarea");
-      const words = input.value.slice(input.selectionStart, input.selectionEnd).trim();
+      const selected = input.value.slice(input.selectionStart, input.selectionEnd);
+      const words = selected.trim();
+      const start = input.selectionStart + (selected.length - selected.trimStart().length);
       const field = document.getElementById(target.value);
       if (!words) {
         status.textContent = message("msgNoSelection", {});
@@ -165,13 +215,18 @@
       }
       field.value = words;
       field.dispatchEvent(new Event("input", { bubbles: true }));
+      setOffsets(field, start, start + words.length);
       const select = sourceSelectFor(field);
       if (select) {
         chooseSource(select, box);
       }
       status.textContent = message("msgCited", { fact: describe(field), words: words });
       refreshTargets();
-      texts.forEach(highlight);
+      highlightAll();
+    }
+
+    function highlightAll() {
+      texts().forEach(highlight);
     }
 
     // With the cursor in a cited passage, name the facts resting on it.
@@ -187,7 +242,7 @@
       status.textContent = facts.length ? message("msgRests", { facts: facts.join("; ") }) : "";
     }
 
-    texts.forEach(function (box) {
+    function setUp(box) {
       const input = box.querySelector("textarea");
       // Not `readonly`: Chromium then refuses to move a caret or select with the keyboard.
       // The text is kept as the source has it by refusing every edit instead (the box has
@@ -203,18 +258,98 @@
       input.addEventListener("click", () => explain(box));
       input.addEventListener("keyup", () => explain(box));
       highlight(box);
-    });
-    if (sourceChoice) {
-      sourceChoice.addEventListener("change", function () {
-        texts.forEach((box) => {
-          box.hidden = box.dataset.citeSource !== sourceChoice.value;
-        });
-      });
     }
+
+    function showSource(id) {
+      texts().forEach((box) => {
+        box.hidden = box.dataset.citeSource !== id;
+      });
+      sourceChoice.value = id;
+    }
+
+    // A source picked in the form whose text the panel does not have yet: fetch and add it.
+    const loading = new Set();
+    function loadSource(id) {
+      if (!id || loading.has(id) || texts().some((box) => box.dataset.citeSource === id)) {
+        return;
+      }
+      loading.add(id);
+      const url = panel.dataset.sourceTextUrl.replace(/\/0\/text\/$/, "/" + encodeURIComponent(id) + "/text/");
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then(function (source) {
+          if (!source.text) {
+            status.textContent = message("msgNoText", { title: source.title });
+            return;
+          }
+          const box = document.createElement("div");
+          box.className = "cite-text";
+          box.dataset.citeSource = String(source.id);
+          box.dataset.citeTitle = source.title;
+          const backdrop = document.createElement("div");
+          backdrop.className = "cite-text__backdrop";
+          backdrop.setAttribute("aria-hidden", "true");
+          const input = document.createElement("textarea");
+          input.className = "cite-text__input";
+          input.id = "cite-text-" + source.id;
+          input.rows = 18;
+          input.spellcheck = false;
+          input.setAttribute("aria-readonly", "true");
+          input.setAttribute("aria-label", message("msgTextLabel", { title: source.title }));
+          input.setAttribute("aria-describedby", "cite-panel-help");
+          if (source.language) {
+            input.lang = source.language;
+          }
+          input.value = source.text;
+          box.append(backdrop, input);
+          panel.querySelector("[data-cite-texts]").append(box);
+          sourceChoice.append(new Option(source.title, String(source.id)));
+          panel.querySelector("[data-cite-source-row]").hidden = sourceChoice.options.length < 2;
+          panel.querySelector("[data-cite-empty]").hidden = true;
+          setUp(box);
+          showSource(String(source.id));
+          status.textContent = message("msgLoaded", { title: source.title });
+        })
+        .catch(function () {
+          status.textContent = message("msgLoadFailed", {});
+        })
+        .finally(() => loading.delete(id));
+    }
+
+    function isSourceSelect(element) {
+      return element.tagName === "SELECT" && /(^|-)sources?$/.test(element.name);
+    }
+
+    function formChanged(event) {
+      const element = event.target;
+      if (isSourceSelect(element)) {
+        Array.from(element.selectedOptions).forEach((option) => loadSource(option.value));
+      }
+      highlightAll();
+    }
+
+    texts().forEach(setUp);
+    // A form shown again after an error keeps the sources picked before it was saved.
+    Array.from(form.querySelectorAll("select")).filter(isSourceSelect).forEach(function (select) {
+      Array.from(select.selectedOptions).forEach((option) => loadSource(option.value));
+    });
+    sourceChoice.addEventListener("change", () => showSource(sourceChoice.value));
     button.addEventListener("click", cite);
     target.addEventListener("focus", refreshTargets);
-    form.addEventListener("change", () => texts.forEach(highlight));
-    form.addEventListener("input", () => texts.forEach(highlight));
+    // The admin's autocomplete boxes (select2) announce a choice on jQuery's change event
+    // only, which a jQuery handler also receives for native changes.
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(form).on("change", formChanged);
+    } else {
+      form.addEventListener("change", formChanged);
+    }
+    form.addEventListener("input", function (event) {
+      // Typed over by the editor (not by the panel): no longer the selection it was.
+      if (event.isTrusted && QUOTE_NAME.test(event.target.name || "")) {
+        setOffsets(event.target, "", "");
+      }
+      highlightAll();
+    });
     document.addEventListener("formset:added", refreshTargets);
     document.addEventListener("formset:removed", refreshTargets);
     refreshTargets();

@@ -147,6 +147,7 @@ def large_record(transactional_db):
 def test_admin_pages_do_not_scroll_sideways(editor_page, large_record, width, screenshot_dir):
     paths = ["/admin/events/event/", "/admin/events/presentation/", "/admin/events/role/"]
     paths += ["/admin/people/organization/", "/admin/people/person/", "/admin/events/source/"]
+    paths += ["/admin/events/event/add/", "/admin/events/presentation/add/"]
     for event in large_record:
         paths.append(change_path(event))
         paths += [change_path(p) for p in event.presentations.all()[:2]]
@@ -187,3 +188,166 @@ def test_change_form_heading_is_not_under_the_object_tools(editor_page, uncited_
         tools["y"] + tools["height"]
     )
     assert not overlaps_vertically
+
+
+REPEATED = "It was held online. Then came the talks. It was held online, again."
+
+
+def test_repeated_passage_is_cited_where_it_was_selected(editor_page, uncited_role):
+    Event.objects.get().sources.update(text=REPEATED)
+    page = editor_page(change_path(uncited_role.event))
+    second = REPEATED.index("It was held online", 1)
+
+    # Keyboard: to the second occurrence, then select its words.
+    page.locator(".cite-text__input").focus()
+    page.keyboard.press("Control+Home")
+    for _ in range(second):
+        page.keyboard.press("ArrowRight")
+    for _ in "It was held online":
+        page.keyboard.press("Shift+ArrowRight")
+    page.select_option("#cite-target", "id_roles-0-quote")
+    page.click("#cite-button")
+
+    assert page.locator("#id_roles-0-quote_start").input_value() == str(second)
+    marked = page.evaluate(
+        """() => { const m = document.querySelector('.cite-text__backdrop mark');
+                   return m.previousSibling ? m.previousSibling.textContent.length : 0; }"""
+    )
+    assert marked == second
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+
+    role = Role.objects.get(pk=uncited_role.pk)
+    assert (role.quote, role.quote_start) == ("It was held online", second)
+    # Shown again, the highlight stays on the occurrence cited.
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.cite-text__backdrop mark').previousSibling"
+            ".textContent.length"
+        )
+        == second
+    )
+
+
+def test_quote_typed_over_after_citing_loses_the_selection(editor_page, uncited_role):
+    Event.objects.get().sources.update(text=REPEATED)
+    page = editor_page(change_path(uncited_role.event))
+    second = REPEATED.index("It was held online", 1)
+    page.evaluate(
+        "([a, b]) => { const t = document.querySelector('.cite-text__input'); t.focus();"
+        " t.setSelectionRange(a, b); }",
+        [second, second + len("It was held online")],
+    )
+    page.select_option("#cite-target", "id_roles-0-quote")
+    page.click("#cite-button")
+
+    page.locator("#id_roles-0-quote").fill("Then came the talks.")
+
+    assert page.locator("#id_roles-0-quote_start").input_value() == ""
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+    role = Role.objects.get(pk=uncited_role.pk)
+    assert role.quote_start == REPEATED.index("Then came")
+
+
+def pick(page, select_id, typed):
+    """Choose the first suggestion of an admin autocomplete box, by keyboard."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.fill(typed)
+    page.locator(".select2-results__option--highlighted", has_text=typed).wait_for()
+    search.press("Enter")
+
+
+def test_add_form_panel_loads_the_picked_source_and_cites_before_saving(editor_page):
+    source = SourceFactory(text=REPEATED, title="Report of the held webinar")
+    page = editor_page("/admin/events/event/add/")
+
+    assert page.locator(".cite-text").count() == 0
+    assert page.locator("[data-cite-empty]").is_visible()
+    pick(page, "id_sources", "Report of the held")
+    page.locator(".cite-text__input").wait_for()
+    assert "Report of the held webinar" in page.locator("#cite-status").inner_text()
+
+    page.fill("#id_title_en", "Held twice")
+    page.fill("#id_slug", "held-twice")
+    page.fill("#id_start_date", "2022-03-01")
+    page.select_option("#id_kind", "webinar")
+    page.select_option("#id_attendance_mode", "online")
+    page.click("#citations-group .add-row a")
+    page.select_option("#id_citations-0-fact", "format")
+    second = REPEATED.index("It was held online", 1)
+    page.evaluate(
+        "([a, b]) => { const t = document.querySelector('.cite-text__input'); t.focus();"
+        " t.setSelectionRange(a, b); }",
+        [second, second + len("It was held online")],
+    )
+    page.select_option("#cite-target", "id_citations-0-quote")
+    page.click("#cite-button")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+
+    event = Event.objects.get(slug="held-twice")
+    citation = event.citations.get()
+    assert (citation.source, citation.quote_start) == (source, second)
+
+
+def test_keyboard_alone_adds_a_person_from_the_role_box(editor_page, uncited_role):
+    from people.models import Person
+
+    page = editor_page(change_path(uncited_role.event))
+    page.locator("#id_roles-0-person + .select2 .select2-selection").focus()
+    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: "term=Grace" in r.url):
+        page.keyboard.type("Grace Hopper")
+    page.locator(".select2-results__option--highlighted", has_text="as a new").wait_for()
+    page.keyboard.press("Enter")
+
+    dialog = page.locator("dialog.quick-add[open]")
+    dialog.locator("form").wait_for()
+    assert page.evaluate("document.activeElement.name") == "quick-honorific_en"
+    assert dialog.locator('[name="quick-family_name"]').input_value() == "Hopper"
+    page.keyboard.type("Rear Admiral")
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="detached")
+
+    person = Person.objects.get(family_name="Hopper")
+    assert (person.given_name, person.honorific) == ("Grace", "Rear Admiral")
+    assert page.locator("#id_roles-0-person").input_value() == str(person.pk)
+    assert "select2" in page.evaluate("document.activeElement.className")
+
+
+def test_escape_leaves_the_role_box_as_it_was(editor_page, uncited_role):
+    page = editor_page(change_path(uncited_role.event))
+    before = page.locator("#id_roles-0-person").input_value()
+    page.locator("#id_roles-0-person + .select2 .select2-selection").focus()
+    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: "term=Nobody" in r.url):
+        page.keyboard.type("Nobody Known")
+    page.locator(".select2-results__option--highlighted", has_text="as a new").wait_for()
+    page.keyboard.press("Enter")
+    page.locator("dialog.quick-add[open] form").wait_for()
+
+    page.keyboard.press("Escape")
+
+    page.locator("dialog.quick-add").wait_for(state="detached")
+    assert page.locator("#id_roles-0-person").input_value() == before
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_add_dialog_has_no_axe_violation(editor_page, uncited_role, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = editor_page(change_path(uncited_role.event), width=width)
+    page.locator("#id_roles-0-organization + .select2 .select2-selection").click()
+    with page.expect_response(lambda r: "term=Analytical" in r.url):
+        page.locator(".select2-container--open .select2-search__field").fill("Analytical Engine")
+    page.locator(".select2-results__option", has_text="as a new").click()
+    page.locator("dialog.quick-add[open] form").wait_for()
+
+    results = Axe().run(
+        page, context="dialog.quick-add", options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    )
+
+    assert results.violations_count == 0, results.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

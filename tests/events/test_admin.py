@@ -132,7 +132,8 @@ def test_event_change_saves_inlines_and_bumps_version(admin_client, shanghai):
 
 
 def test_event_second_editor_save_is_refused(client, admin_user, shanghai):
-    first, second = member_of("Editors"), member_of("Editors")
+    # Publishers: an Editors-group change to the published record waits for review instead.
+    first, second = member_of("Publishers"), member_of("Publishers")
     url = change_url(shanghai)
     client.force_login(first)
     first_data = changeform_data(client.get(url))
@@ -154,7 +155,7 @@ def test_event_second_editor_save_is_refused(client, admin_user, shanghai):
 
 
 def test_event_second_editor_inline_save_is_refused(client, shanghai):
-    first, second = member_of("Editors"), member_of("Editors")
+    first, second = member_of("Publishers"), member_of("Publishers")
     url = change_url(shanghai)
     client.force_login(first)
     first_data = changeform_data(client.get(url))
@@ -175,7 +176,7 @@ def test_event_second_editor_inline_save_is_refused(client, shanghai):
 
 
 def test_presentation_edited_on_its_page_refuses_stale_event_inline(client, shanghai):
-    editor = member_of("Editors")
+    editor = member_of("Publishers")
     client.force_login(editor)
     event_data = changeform_data(client.get(change_url(shanghai)))
     presentation = Presentation.objects.get(pk=event_data["presentations-0-id"])
@@ -415,8 +416,9 @@ def test_event_change_form_queries_stay_flat(admin_client, shanghai, django_asse
     # 21 measured (54 before the autocomplete widgets shared their look-ups): the session and
     # the user, the event, its two many-to-many values, one query per inline, the speakers,
     # one per model for every autocomplete widget's selected records together, the sources
-    # beside the form, and six for the evidence summary (its facts and whether each is cited).
-    with django_assert_max_num_queries(21):
+    # beside the form, six for the evidence summary (its facts and whether each is cited), and
+    # whether changes of it are pending review.
+    with django_assert_max_num_queries(22):
         response = admin_client.get(change_url(shanghai))
 
     assert response.status_code == 200

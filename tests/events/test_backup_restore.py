@@ -84,7 +84,7 @@ def test_backup_holds_records_media_and_manifest_and_is_private(full_site, stora
     with tarfile.open(archive) as tar:
         names = tar.getnames()
 
-    assert {"manifest.json", "data.json", "media/portraits/zhen-wang.jpg"} <= set(names)
+    assert {"manifest.json", "records.jsonl", "media/portraits/zhen-wang.jpg"} <= set(names)
     assert archive.stat().st_mode & 0o077 == 0
     assert archive.name.startswith("records-2")
 
@@ -165,13 +165,13 @@ def test_backup_manifest_lists_sha256_of_every_file(full_site, storage):
 
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
-        data = tar.extractfile("data.json").read()
+        data = tar.extractfile("records.jsonl").read()
         portrait = tar.extractfile("media/portraits/zhen-wang.jpg").read()
         first = tar.getnames()[0]
 
     assert first == "manifest.json"
     assert manifest["files"] == {
-        "data.json": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+        "records.jsonl": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
         "media/portraits/zhen-wang.jpg": {
             "sha256": hashlib.sha256(portrait).hexdigest(),
             "size": len(portrait),
@@ -214,18 +214,18 @@ def test_restore_refuses_file_changed_after_the_backup_was_made(full_site, stora
     archive = backup_file(storage)
     with tarfile.open(archive) as tar:
         members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
-    altered = members["data.json"].replace(b"Zhen", b"Zhan", 1)
+    altered = members["records.jsonl"].replace(b"Zhen", b"Zhan", 1)
     manifest = json.loads(members["manifest.json"])
     rebuilt = write_archive(
         tmp_path / "altered.tar.gz",
         [
-            ("data.json", altered),
+            ("records.jsonl", altered),
             ("media/portraits/zhen-wang.jpg", members["media/portraits/zhen-wang.jpg"]),
         ],
         manifest=manifest,
     )
 
-    assert "data.json does not match its SHA-256 in the manifest" in refusal(rebuilt)
+    assert "records.jsonl does not match its SHA-256 in the manifest" in refusal(rebuilt)
 
 
 def test_restore_refuses_backup_without_checksums(storage, tmp_path, db):

@@ -160,3 +160,45 @@ def test_popolo_membership_and_speech_name_their_own_source_not_every_source(cli
     assert [s["url"] for s in data["speeches"][0]["sources"]] == ["https://example.org/event"]
     event_sources = next(e for e in data["events"] if e["id"] == f"event/{event.slug}")["sources"]
     assert len(event_sources) == 2
+
+
+def test_popolo_marks_the_language_of_sources_and_original_titles(client):
+    event = EventFactory(
+        title="Seoul smart city forum",
+        title_zh_hans="首尔智慧城市论坛",
+        original_title="서울 스마트시티 포럼",
+        original_title_language="ko",
+    )
+    news = SourceFactory(
+        title="서울시 보도자료", url="https://example.org/ko", text="시장이 말했다.", language="ko"
+    )
+    event.sources.add(news)
+    PresentationFactory(
+        event=event,
+        source=news,
+        quote="시장이 말했다.",
+        original_title="기조연설",
+        original_title_language="ko",
+    )
+    EventOrganizationFactory(
+        event=event, organization=OrganizationFactory(name="Seoul", name_zh_hans="首尔市")
+    )
+
+    data = popolo_of(client)
+
+    assert schema_errors(data) == {}
+    record = next(e for e in data["events"] if e["id"] == f"event/{event.slug}")
+    talk = next(e for e in data["events"] if e.get("parent_id") == record["id"])
+    assert {"name": "서울 스마트시티 포럼", "lang": "ko", "note": "Original title"} in record[
+        "other_names"
+    ]
+    assert {"name": "首尔智慧城市论坛", "lang": "zh-Hans", "note": "Title in zh-Hans"} in record[
+        "other_names"
+    ]
+    assert {"name": "기조연설", "lang": "ko", "note": "Original title"} in talk["other_names"]
+    assert record["sources"] == [
+        {"url": "https://example.org/ko", "note": "서울시 보도자료", "lang": "ko"}
+    ]
+    assert talk["sources"][0]["lang"] == "ko", "the quote's language is its source's"
+    (seoul,) = [o for o in data["organizations"] if o["name"] == "Seoul"]
+    assert {"name": "首尔市", "lang": "zh-Hans", "note": "Name in zh-Hans"} in seoul["other_names"]

@@ -4,6 +4,7 @@ Redis of the test's own (never the machine's shared one, which other runs use). 
 started on a free port and stopped by the test that started it.
 """
 
+import atexit
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -62,6 +64,25 @@ def manage(environment, *arguments, code=None):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+_site_template = []
+
+
+def load_site(environment):
+    """Migrate environment's SQLite database and load the Shanghai record: done once per test
+    run, then copied (a migrate costs seconds; several fault tests need the same site)."""
+    target = Path(environment["DATABASE_URL"].removeprefix("sqlite:///"))
+    if _site_template:
+        shutil.copyfile(_site_template[0], target)
+        return
+    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "loaddata", "shanghai_webinar", "-v0")
+    folder = tempfile.mkdtemp(prefix="fault-site-")
+    atexit.register(shutil.rmtree, folder, True)
+    template = Path(folder) / "db.sqlite3"
+    shutil.copyfile(target, template)
+    _site_template.append(template)
 
 
 class Gunicorn:
@@ -138,6 +159,20 @@ def get(url, etag=None, timeout=10):
         return error.code, dict(error.headers), error.read().decode()
 
 
+def own_redis_or_skip(tmp_path):
+    """Yields an OwnRedis, stopped afterwards; skips without redis-server, except where
+    REQUIRE_REDIS=1 (CI) makes that a failure. For fixtures."""
+    import pytest
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but redis-server is not installed")
+        pytest.skip("needs redis-server")
+    server = OwnRedis(tmp_path)
+    yield server
+    server.stop()
+
+
 class OwnRedis:
     """A redis-server of the test's own on a free port, nothing saved to disk."""
 
@@ -192,3 +227,92 @@ class OwnRedis:
 
     def thaw(self):
         self.process.send_signal(signal.SIGCONT)
+
+
+class Nginx:
+    """deploy/nginx.conf as shipped, run by the machine's nginx under a prefix of the test's
+    own: the example paths, ports and certificates are replaced by the test's, nothing else.
+    `check()` is `nginx -t`; `start()` serves it (HTTPS on self.port, a self-signed
+    certificate) in front of the app server at upstream_port."""
+
+    HOST = "records.example.org"
+
+    def __init__(self, tmp_path, upstream_port):
+        self.binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.prefix = tmp_path / "nginx"
+        (self.prefix / "logs").mkdir(parents=True)
+        (self.prefix / "srv").mkdir()
+        (self.prefix / "srv" / "static").symlink_to(ROOT / "static")
+        self.port = free_port()
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                f"/CN={self.HOST}",
+                "-keyout",
+                str(self.prefix / "key.pem"),
+                "-out",
+                str(self.prefix / "cert.pem"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        site = re.sub(
+            r"/etc/letsencrypt/live/[^/]+/fullchain\.pem", str(self.prefix / "cert.pem"), site
+        )
+        site = re.sub(
+            r"/etc/letsencrypt/live/[^/]+/privkey\.pem", str(self.prefix / "key.pem"), site
+        )
+        site = re.sub(r"^\s*listen \[::\].*$", "", site, flags=re.M)
+        for example, own in [
+            ("/var/cache/nginx/event-records", str(self.prefix / "cache")),
+            ("/srv/event-records", str(self.prefix / "srv")),
+            ("/var/www/acme", str(self.prefix / "acme")),
+            ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
+            ("listen 443 ", f"listen 127.0.0.1:{self.port} "),
+            ("server 127.0.0.1:8000 ", f"server 127.0.0.1:{upstream_port} "),
+        ]:
+            assert example in site, f"deploy/nginx.conf no longer has {example!r}"
+            site = site.replace(example, own)
+        (self.prefix / "site.conf").write_text(site)
+        # As root, nginx's workers would otherwise run as nobody, who cannot read the test's
+        # folders.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (self.prefix / "nginx.conf").write_text(
+            f"{user}pid {self.prefix / 'nginx.pid'};\nerror_log {self.prefix / 'logs/error.log'};\n"
+            "events {}\nhttp {\n    include /etc/nginx/mime.types;\n"
+            f"    access_log {self.prefix / 'logs/access.log'};\n"
+            f"    include {self.prefix / 'site.conf'};\n}}\n"
+        )
+        self.command = [self.binary, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf")]
+
+    def check(self):
+        return subprocess.run([*self.command, "-t"], capture_output=True, text=True)
+
+    def start(self):
+        subprocess.run(self.command, check=True, capture_output=True)
+
+    def stop(self):
+        subprocess.run([*self.command, "-s", "stop"], capture_output=True)
+
+    def get(self, path):
+        """(status, headers, body) of a GET over HTTPS with the site's host name."""
+        import ssl
+
+        context = ssl._create_unverified_context()
+        request = urllib.request.Request(
+            f"https://127.0.0.1:{self.port}{path}", headers={"Host": self.HOST}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10, context=context) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()

@@ -1,15 +1,27 @@
 """
 Three gunicorn workers with the production defaults (no CACHE_URL), a record edited and
 unpublished from another process: every worker answers fresh at once, with one ETag per
-page version, and 410 Gone at once after the unpublish.
+page version, and 410 Gone at once after the unpublish. Bulk writes (loaddata,
+import_records, restore_records) made while readers keep the workers busy are fresh on every
+worker as soon as the command returns.
 """
 
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 
-from tests.faults.servers import ROOT, SHANGHAI, Gunicorn, get, manage, production_environment
+from tests.faults.servers import (
+    ROOT,
+    SHANGHAI,
+    Gunicorn,
+    get,
+    load_site,
+    manage,
+    production_environment,
+)
 
 READS = 45
 
@@ -18,8 +30,7 @@ READS = 45
 def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("workers")
     environment = production_environment(tmp_path)
-    manage(environment, "migrate", "--noinput", "-v0")
-    manage(environment, "loaddata", "shanghai_webinar", "-v0")
+    load_site(environment)
     server = Gunicorn(environment, tmp_path, workers=3)
     yield server, environment
     server.stop()
@@ -77,15 +88,55 @@ def assert_every_worker_shows(server, title):
     return answers
 
 
-@pytest.mark.parametrize("command", ["loaddata", "import_records"])
-def test_bulk_writes_are_fresh_on_every_worker(site, tmp_path, command):
+@contextmanager
+def readers(server, threads=4):
+    """Readers on new connections, over the page and the home page, for as long as the block
+    runs; yields the statuses they got."""
+    statuses, running = [], threading.Event()
+    running.set()
+
+    def read():
+        while running.is_set():
+            for path in (SHANGHAI, "/en/"):
+                statuses.append(get(server.url + path)[0])
+
+    pool = [threading.Thread(target=read) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    try:
+        yield statuses
+    finally:
+        running.clear()
+        for thread in pool:
+            thread.join()
+
+
+def backup_with_title(environment, tmp_path, title):
+    """A backup of the site with the event under title, which is then edited again."""
+    edit(environment, f"event.title_en = {title!r}; event.save()")
+    folder = tmp_path / "backups"
+    manage(environment, "backup_records", "--output-dir", str(folder))
+    (backup,) = folder.glob("records-*.tar.gz")
+    edit(environment, "event.title_en = 'Edited after the backup'; event.save()")
+    return backup
+
+
+@pytest.mark.parametrize("command", ["loaddata", "import_records", "restore_records"])
+def test_bulk_writes_under_load_are_fresh_on_every_worker(site, tmp_path, command):
     server, environment = site
+    title = f"Changed by {command}"
+    if command == "restore_records":
+        arguments = [str(backup_with_title(environment, tmp_path, title)), "--force"]
+    else:
+        arguments = [str(fixture_with_title(tmp_path, title))]
     answers, _ = read_everywhere(server)  # every worker has the page cached
     assert {status for status, _, _ in answers} == {200}
-    title = f"Changed by {command}"
 
-    manage(environment, command, str(fixture_with_title(tmp_path, title)))
+    with readers(server) as statuses:
+        manage(environment, command, *arguments)
 
+    assert statuses, "the readers made no request"
+    assert set(statuses) <= {200}, "a reader got an error while the command ran"
     assert_every_worker_shows(server, title)
 
 

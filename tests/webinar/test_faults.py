@@ -129,6 +129,24 @@ def test_readiness_fails_while_the_database_is_away(anonymous, database_away, se
     assert checks["migrations"]["status"] == "failing"
 
 
+def test_readiness_is_never_answered_from_a_cache(anonymous, settings, tmp_path):
+    """A load balancer must see the database go away on its very next probe."""
+    from webinar import outages
+
+    settings.MEDIA_ROOT = tmp_path
+    assert anonymous.get(reverse("health_ready")).status_code == 200
+
+    gone = OperationalError("the database went away")
+    with (
+        mock.patch.object(outages, "_migrations_applied", False),
+        mock.patch.object(type(connections["default"]), "ensure_connection", side_effect=gone),
+    ):
+        response = anonymous.get(reverse("health_ready"))
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"]["status"] == "failing"
+
+
 def test_readiness_reports_cache_outage_without_failing(anonymous, settings, tmp_path):
     """Pages are served without the cache, so a Redis outage must not take every app
     server out of the load balancer at once."""

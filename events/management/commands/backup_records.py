@@ -1,7 +1,9 @@
 """
-Write a complete, timestamped backup: every record, user and group as JSON (natural foreign
-keys, primary keys kept so that references such as the admin's history still point at the
-right rows) and every uploaded file, in one .tar.gz that restore_records reads back.
+Write a complete, timestamped backup: every record, user and group as JSON Lines (primary
+keys kept, so that references such as the admin's history still point at the right rows;
+see `events.management.records_stream`) and every uploaded file, in one .tar.gz that
+restore_records reads back. The records are streamed to a scratch file, hashed as they are
+written, so memory stays bounded whatever the size of the site.
 
 The manifest (the archive's first member) carries the SHA-256 and size of every other
 member, so that restore_records can refuse a damaged, cut or altered archive before it
@@ -21,8 +23,10 @@ import django
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
+
+from events.management import records_stream
 
 # Rebuilt by `migrate` (content types, permissions) or worthless after a restore (sessions,
 # login throttling records, the cache's generation); everything else is a record someone made
@@ -35,12 +39,15 @@ EXCLUDED = [
     "events.cachegeneration",
     "django_tasks_database",
 ]
-# Version of the manifest's shape; 2 added the per-file checksums.
-MANIFEST_FORMAT = 2
+# Version of the manifest's shape; 2 added the per-file checksums, 3 the records as JSON
+# Lines in records.jsonl (format 2 held them as a dumpdata list in data.json).
+MANIFEST_FORMAT = 3
+RECORDS = "records.jsonl"
 
 
 def dump_records(database="default"):
-    """The backup's JSON: all models but EXCLUDED, in dependency order."""
+    """Every record but EXCLUDED through dumpdata (natural foreign keys): slow at scale, kept
+    as an independent reading to compare a restored database with the one backed up."""
     output = io.StringIO()
     call_command(
         "dumpdata",
@@ -97,39 +104,48 @@ class Command(BaseCommand):
         output_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = output_dir / f"records-{stamp}.tar.gz"
-        data = dump_records(database).encode("utf-8")
-        media = media_files()
-        files = {"data.json": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}}
-        for name, path in media:
-            files[name] = {"sha256": file_digest(path), "size": path.stat().st_size}
-        manifest = json.dumps(
-            {
-                "format": MANIFEST_FORMAT,
-                "created": datetime.now(tz=UTC).isoformat(),
-                "django": django.get_version(),
-                "migrations": applied_migrations(database),
-                "excluded": EXCLUDED,
-                "files": files,
-            },
-            indent=1,
-            sort_keys=True,
-        ).encode("utf-8")
-
         # Written beside the target and renamed, so a crash never leaves a half archive that
         # looks complete; owner-only, since it holds password hashes and unpublished drafts.
         handle, partial = tempfile.mkstemp(dir=output_dir, prefix=".partial-", suffix=".tar.gz")
         try:
             os.fchmod(handle, 0o600)
-            with os.fdopen(handle, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                add_bytes(tar, "manifest.json", manifest)
-                add_bytes(tar, "data.json", data)
+            with tempfile.TemporaryDirectory(dir=output_dir, prefix=".records-") as scratch:
+                records = Path(scratch) / RECORDS
+                counts = {}
+                # One transaction, so every table is read as of the same moment.
+                with transaction.atomic(using=database):
+                    snapshot(database)
+                    size, sha256 = write_records(records, database, counts)
+                media = media_files()
+                files = {RECORDS: {"sha256": sha256, "size": size}}
                 for name, path in media:
-                    tar.add(path, arcname=name)
+                    files[name] = {"sha256": file_digest(path), "size": path.stat().st_size}
+                manifest = json.dumps(
+                    {
+                        "format": MANIFEST_FORMAT,
+                        "created": datetime.now(tz=UTC).isoformat(),
+                        "django": django.get_version(),
+                        "migrations": applied_migrations(database),
+                        "excluded": EXCLUDED,
+                        "records": counts,
+                        "files": files,
+                    },
+                    indent=1,
+                    sort_keys=True,
+                ).encode("utf-8")
+                with (
+                    os.fdopen(handle, "wb") as raw,
+                    tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar,
+                ):
+                    add_bytes(tar, "manifest.json", manifest)
+                    tar.add(records, arcname=RECORDS)
+                    for name, path in media:
+                        tar.add(path, arcname=name)
             # A file that changed while it was being archived would fail here, not at restore.
             from events.management.commands.restore_records import BackupDamaged, verify
 
             try:
-                with tempfile.TemporaryDirectory() as scratch:
+                with tempfile.TemporaryDirectory(dir=output_dir, prefix=".verify-") as scratch:
                     verify(Path(partial), Path(scratch))
             except BackupDamaged as error:
                 raise CommandError(f"The backup just written does not verify: {error}") from None
@@ -137,12 +153,33 @@ class Command(BaseCommand):
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
-        records = len(json.loads(data))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backed up {records} records and {len(media)} media files to {target}"
+                f"Backed up {sum(counts.values())} records and {len(media)} media files to {target}"
             )
         )
+
+
+def snapshot(database):
+    """On PostgreSQL, read every table as of the transaction's first query (its default,
+    read committed, would let a table read later see edits made meanwhile); SQLite's
+    transactions already see one state."""
+    connection = connections[database]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+
+def write_records(path, database, counts):
+    """Stream every record to `path` as JSON Lines; returns (bytes, SHA-256 hex digest)."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "wb") as file:
+        for line in records_stream.write_lines(database, EXCLUDED, counts):
+            data = line.encode("utf-8")
+            digest.update(data)
+            size += len(data)
+            file.write(data)
+    return size, digest.hexdigest()
 
 
 def add_bytes(tar, name, content):

@@ -1,6 +1,8 @@
 """
 Bring back a backup written by backup_records into an empty database (and media folder):
-records through loaddata in one transaction, then the uploaded files.
+the records in one transaction, streamed from records.jsonl in batches
+(`events.management.records_stream`; a format-2 backup's data.json through loaddata), then
+the uploaded files. Every page, fragment and built download is retired and rebuilt after.
 
 Nothing is written until the whole archive has been read to its end (the gzip trailer's
 checksum and length included) and every file in it matches the SHA-256 and size in its
@@ -23,7 +25,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
 
-from events.management.commands.backup_records import EXCLUDED, MANIFEST_FORMAT
+from events.cache.receivers import records_changed_in_bulk
+from events.management import records_stream
+from events.management.commands.backup_records import EXCLUDED, MANIFEST_FORMAT, RECORDS
 
 
 class BackupDamaged(CommandError):
@@ -132,8 +136,8 @@ def verify(file, scratch):
     unlisted = sorted(present - set(listed))
     if unlisted:
         raise BackupDamaged(f"{unlisted[0]} is in the archive but not in the manifest")
-    if "data.json" not in listed:
-        raise BackupDamaged("the archive holds no data.json")
+    if RECORDS not in listed and "data.json" not in listed:
+        raise BackupDamaged(f"the archive holds no {RECORDS}")
     for name in sorted(listed):
         expected = listed[name]
         path = scratch / name
@@ -188,18 +192,16 @@ class Command(BaseCommand):
                 return
             self.check_migrations(manifest)
             self.check_empty(database, force)
-            records = json.loads((scratch / "data.json").read_text(encoding="utf-8"))
-            if records:
-                try:
-                    with transaction.atomic(using=database):
-                        call_command(
-                            "loaddata", str(scratch / "data.json"), database=database, verbosity=0
-                        )
-                except Exception as error:
-                    raise CommandError(
-                        f"{file}: the records could not be loaded, nothing restored: "
-                        f"{one_line(error)}"
-                    ) from None
+            try:
+                with transaction.atomic(using=database):
+                    records = self.load(scratch, database, force)
+                    records_changed_in_bulk()
+            except CommandError:
+                raise
+            except Exception as error:
+                raise CommandError(
+                    f"{file}: the records could not be loaded, nothing restored: {one_line(error)}"
+                ) from None
             restored_media = 0
             media = Path(settings.MEDIA_ROOT)
             if (scratch / "media").is_dir():
@@ -211,10 +213,27 @@ class Command(BaseCommand):
                         restored_media += 1
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored {len(records)} records and {restored_media} media files from {file} "
+                f"Restored {records} records and {restored_media} media files from {file} "
                 f"({verified} files verified by SHA-256)."
             )
         )
+
+    def load(self, scratch, database, force):
+        """Load the records; returns how many."""
+        if not (scratch / RECORDS).exists():
+            records = json.loads((scratch / "data.json").read_text(encoding="utf-8"))
+            if records:
+                call_command("loaddata", str(scratch / "data.json"), database=database, verbosity=0)
+            return len(records)
+        if not force:
+            # The copies `migrate` made are replaced by the backup's own, so that what the
+            # site had (a group renamed or removed) is what comes back.
+            for label in sorted(MADE_BY_MIGRATIONS, reverse=True):
+                apps.get_model(label)._base_manager.using(database).all().delete()
+        with open(scratch / RECORDS, encoding="utf-8") as lines:
+            counts = records_stream.read_lines(lines, database, EXCLUDED, overwrite=force)
+        records_stream.reset_sequences(database, counts)
+        return sum(counts.values())
 
     def check_empty(self, database, force):
         occupied = occupied_models(database)
