@@ -19,7 +19,7 @@ from events.models import (
     Source,
     Topic,
 )
-from events.models.versions import PendingVersions
+from events.models.versions import BulkVersions, PendingVersions
 from people.models import Organization, Person
 
 
@@ -154,5 +154,5 @@ def committed():
     with TestCase.captureOnCommitCallbacks(execute=True):
         yield
     for _ids, callback, _robust in list(connection.run_on_commit):
-        if isinstance(callback, PendingVersions) and not callback.done:
+        if isinstance(callback, (BulkVersions, PendingVersions)) and not callback.done:
             callback()

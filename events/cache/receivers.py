@@ -28,7 +28,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from events.models import Event, versions
+from events.models import Event
 from events.opendata import files
 from events.opendata.files import rebuild_soon
 from people.models import Organization
@@ -103,8 +103,6 @@ def records_changed_in_bulk():
     retire_every_page()
     once_now_and_at_commit(fragments.retire_all)
     rebuild_downloads_at_commit()
-    if transaction.get_connection().in_atomic_block:
-        at_commit(versions.bulk_changed)
 
 
 class KeysAtCommit:

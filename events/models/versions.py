@@ -260,24 +260,39 @@ def latest_record(event="pk"):
 
 
 def record_versions(event_pks, notes=None):
-    """A new version of each of these events whose public shape changed since its latest."""
+    """A new version of each of these events whose public shape changed since its latest:
+    read 200 events at a time, each batch written in one transaction."""
     notes = notes or {}
     pks = list(event_pks)
     for start in range(0, len(pks), 200):
+        latest = PublishedVersion.objects.filter(event=OuterRef("pk")).order_by("-number")
         events = (
             Event.objects.published()
             .filter(pk__in=pks[start : start + 200])
             .select_related("series")
-            .annotate(latest_record=latest_record())
+            .annotate(
+                latest_record=latest_record(), latest_number=Subquery(latest.values("number")[:1])
+            )
             .prefetch_related(*shown_prefetches())
         )
+        new = []
         for event in events:
             record = public_shape(event)
             # Compared as stored (dates as text), whatever the database gave back.
             if event.latest_record is not None and same_json(event.latest_record, record):
                 continue
             note, is_correction = notes.get(event.pk, ("", False))
-            add_version(event, record, note, is_correction, first=event.latest_record is None)
+            if event.latest_number is None:
+                # The first version: the publication itself, which no note goes with.
+                new.append(version_of(event, record, 1, event.published_at))
+            else:
+                new.append(
+                    version_of(event, record, event.latest_number + 1, None, note, is_correction)
+                )
+        if new:
+            with transaction.atomic():
+                PublishedVersion.objects.bulk_create(new)
+                versions_added([version.event_id for version in new])
 
 
 def same_json(stored, record):
@@ -288,18 +303,8 @@ def same_json(stored, record):
     return stored == json.loads(json.dumps(record, cls=DjangoJSONEncoder))
 
 
-def add_version(event, record, note="", is_correction=False, first=False, when=None):
-    from events.cache import fragments
-    from events.cache.generation import new_generation
-
-    number = (
-        PublishedVersion.objects.filter(event=event).aggregate(models.Max("number"))["number__max"]
-        or 0
-    ) + 1
-    if first and number == 1:
-        when = when or event.published_at
-        note, is_correction = "", False
-    PublishedVersion.objects.create(
+def version_of(event, record, number, when=None, note="", is_correction=False):
+    return PublishedVersion(
         event=event,
         number=number,
         # Whole seconds: the changes page gives the time in a <time datetime>, which takes
@@ -309,9 +314,15 @@ def add_version(event, record, note="", is_correction=False, first=False, when=N
         public_note=note,
         is_correction=is_correction,
     )
-    # Pages that show the change summary or the versions are rebuilt with this one.
+
+
+def versions_added(event_pks):
+    """Pages that show the change summary or the versions are rebuilt with the new ones."""
+    from events.cache import fragments
+    from events.cache.generation import new_generation
+
     new_generation()
-    fragments.retire([event.pk])
+    fragments.retire(event_pks)
 
 
 class PendingVersions:
@@ -381,12 +392,21 @@ def keep_first_version(event_pks):
         .select_related("series")
         .prefetch_related(*shown_prefetches())
     )
-    for event in without:
-        add_version(event, public_shape(event), first=True, when=event.published_at)
+    first = [version_of(event, public_shape(event), 1, event.published_at) for event in without]
+    if first:
+        PublishedVersion.objects.bulk_create(first)
+        versions_added([version.event_id for version in first])
 
 
-def before_change(sender, instance, raw=False, **kwargs):
-    if raw or not is_shown_model(sender):
+def deleting_an_event(origin):
+    """Whether a delete started from an event (its rows go with it: nothing to keep)."""
+    if isinstance(origin, models.QuerySet):
+        return origin.model is Event
+    return isinstance(origin, Event)
+
+
+def before_change(sender, instance, raw=False, origin=None, **kwargs):
+    if raw or not is_shown_model(sender) or deleting_an_event(origin):
         return
     if instance.pk is None and not isinstance(instance, PARTS):
         # A new record is on no page yet (a new row of an event is, through its event).
@@ -394,13 +414,20 @@ def before_change(sender, instance, raw=False, **kwargs):
     pks = set(events_touched(instance))
     if in_transaction():
         known = pending()
+        # Looked up now: once a person is deleted, nothing leads to their events.
+        known.event_pks |= pks
         pks -= known.seen
         known.seen |= pks
     keep_first_version(pks)
 
 
 def after_change(sender, instance, raw=False, **kwargs):
-    if raw or not is_shown_model(sender):
+    if not is_shown_model(sender):
+        return
+    if raw:
+        versions = bulk_pending()
+        if versions is not None:
+            versions.add(instance)
         return
     pks = set(events_touched(instance))
     if isinstance(instance, Event) and hasattr(instance, "_public_note"):
@@ -422,9 +449,12 @@ def after_change(sender, instance, raw=False, **kwargs):
 def loading_in_bulk():
     """Inside a fixture load or an import (raw saves): their links are set with ordinary
     signals while the rest of the file is still loading, so nothing is recorded until
-    `bulk_changed` runs at the commit."""
+    `BulkVersions` runs at the commit."""
     connection = transaction.get_connection()
-    return any(entry[1] is bulk_changed for entry in connection.run_on_commit)
+    return any(
+        isinstance(entry[1], BulkVersions) and not entry[1].done
+        for entry in connection.run_on_commit
+    )
 
 
 def relation_changing(sender, instance, action, raw=False, **kwargs):
@@ -436,12 +466,54 @@ def relation_changing(sender, instance, action, raw=False, **kwargs):
         after_change(type(instance), instance)
 
 
-def bulk_changed():
-    """After a write that sends no signals per record (a fixture load, an import): a new
-    version of every event that keeps versions, where its shape changed."""
-    record_versions(
-        PublishedVersion.objects.values_list("event_id", flat=True).distinct().order_by()
-    )
+class BulkVersions:
+    """What a fixture load or an import (raw saves) wrote, by the events it touched: when it
+    commits, a new version of each of those events that keeps versions, where its shape
+    changed. Records loaded without versions keep none: a load is not an edit."""
+
+    def __init__(self):
+        self.event_pks = set()
+        self.presentation_pks = set()
+        self.others = {}  # model -> pks
+        self.done = False
+
+    def add(self, instance):
+        if isinstance(instance, Event):
+            self.event_pks.add(instance.pk)
+        elif isinstance(instance, KeyPoint):
+            self.presentation_pks.add(instance.presentation_id)
+        elif isinstance(instance, PARTS):
+            self.event_pks.add(instance.event_id)
+        else:
+            self.others.setdefault(type(instance), set()).add(instance.pk)
+
+    def __call__(self):
+        self.done = True
+        pks = set(self.event_pks)
+        pks |= set(
+            Presentation.objects.filter(pk__in=self.presentation_pks).values_list(
+                "event_id", flat=True
+            )
+        )
+        for model, model_pks in self.others.items():
+            for instance in model._base_manager.filter(pk__in=model_pks):
+                pks |= set(events_touched(instance))
+        keeping = PublishedVersion.objects.filter(event_id__in=pks).values_list(
+            "event_id", flat=True
+        )
+        record_versions(set(keeping))
+
+
+def bulk_pending():
+    connection = transaction.get_connection()
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], BulkVersions) and not entry[1].done:
+            return entry[1]
+    if not connection.in_atomic_block:
+        return None
+    versions = BulkVersions()
+    transaction.on_commit(versions)
+    return versions
 
 
 def connect_signals():

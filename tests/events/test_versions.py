@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from lxml import html
@@ -237,3 +238,34 @@ def test_record_pages_spend_no_query_on_versions(client, django_assert_num_queri
     with django_assert_num_queries(3):
         response = client.get(talk.get_absolute_url())
     assert response.context["cite"]["item"]["chair"]
+
+
+def test_deleting_a_speaker_makes_a_version_and_deleting_the_event_keeps_none(client):
+    with committed():
+        speaker = PersonFactory(given_name="Yijia", family_name="Jing")
+        talk = PresentationFactory(speakers=[speaker])
+    event = talk.event
+
+    with committed():
+        speaker.delete()
+
+    assert event.published_versions.count() == 2
+    assert "Yijia Jing" not in text(client.get(version_url(event, 2)))
+    assert "Yijia Jing" in text(client.get(version_url(event, 1)))
+    unversioned = RoleFactory().event  # published, no version kept yet
+    with committed():
+        Event.objects.get(pk=event.pk).delete()
+        unversioned.delete()
+    assert not PublishedVersion.objects.filter(event_id__in=[event.pk, unversioned.pk]).exists()
+
+
+def test_a_fixture_load_over_a_record_that_keeps_versions_makes_one(client, shanghai):
+    title = shanghai.title
+    edit(shanghai, title="A new title")
+
+    with committed():
+        call_command("loaddata", "shanghai_webinar", verbosity=0)
+
+    assert shanghai.published_versions.count() == 3
+    page = html.fromstring(client.get(version_url(shanghai, 3)).content)
+    assert page.xpath("//h1")[0].text_content() == title
