@@ -3,6 +3,7 @@ is public (people/editing/review.py does the reviewing), and the way from a pres
 role back to its event."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -30,6 +31,32 @@ class ReviewedWithEventMixin:
     def is_public(self, obj):
         event = event_of(obj)
         return event is not None and event.is_published
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None or self.may_publish(request) or "event" not in form.base_fields:
+            return form
+        return type(form.__name__, (DraftEventsOnlyForm, form), {})
+
+
+class DraftEventsOnlyForm:
+    """A new presentation (or other row of an event) added on its own form by an editor who
+    may not publish: readers would see it at once on a published event, without review."""
+
+    def clean_event(self):
+        event = self.cleaned_data.get("event")
+        parent = getattr(super(), "clean_event", None)
+        if parent is not None:
+            event = parent()
+        if event is not None and event.is_published:
+            raise ValidationError(
+                gettext(
+                    "“%(event)s” is published, so what is added to it waits for review: add "
+                    "this from the event's own form, or ask a publisher."
+                )
+                % {"event": event}
+            )
+        return event
 
 
 class ReturnToEventMixin:

@@ -174,6 +174,20 @@ class RecordAdmin(TranslatedRecordAdmin):
         if len(records) < 2:
             self.message_user(request, _("Select at least two records to merge."), messages.WARNING)
             return None
+        public = [record for record in records if self.needs_review(request, record)]
+        if public:
+            # A merge moves roles and deletes records: on a published page, only a publisher
+            # may make that public without review.
+            self.message_user(
+                request,
+                _(
+                    "Nothing was merged: %(records)s is shown on a published event, so a "
+                    "publisher merges it."
+                )
+                % {"records": ", ".join(str(record) for record in public)},
+                messages.ERROR,
+            )
+            return None
         kept = next((r for r in records if str(r.pk) == request.POST.get("kept")), None)
         if request.POST.get("confirm") == "yes" and kept is not None:
             try:

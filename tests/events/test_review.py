@@ -404,3 +404,60 @@ def test_an_editor_is_told_before_saving_that_a_published_record_is_reviewed(cli
 
     assert "waits for a publisher" in told
     assert "waits for a publisher" not in not_told
+
+
+def add_presentation_as_editor(client, event):
+    client.force_login(member_of("Editors"))
+    return client.post(
+        reverse("admin:events_presentation_add"),
+        {
+            "event": event.pk,
+            "title_en": "A talk added on its own form",
+            "order": 9,
+            "kind": "keynote",
+            "key_points-TOTAL_FORMS": 0,
+            "key_points-INITIAL_FORMS": 0,
+        },
+    )
+
+
+def test_an_editor_adds_a_presentation_to_a_published_event_only_through_review(client):
+    event = EventFactory()
+
+    response = add_presentation_as_editor(client, event)
+
+    assert response.status_code == 200
+    assert "is published, so what is added to it waits for review" in response.content.decode()
+    assert not event.presentations.filter(title="A talk added on its own form").exists()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "A talk added on its own form" not in page
+
+
+def test_an_editor_adds_a_presentation_to_a_draft_directly(client):
+    event = EventFactory(draft=True)
+
+    response = add_presentation_as_editor(client, event)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert event.presentations.filter(title="A talk added on its own form").exists()
+
+
+def test_an_editor_may_not_merge_a_person_a_published_event_shows(client):
+    kept, duplicate = PersonFactory(), PersonFactory()
+    role = RoleFactory(person=duplicate)
+    client.force_login(member_of("Editors"))
+
+    response = client.post(
+        reverse("admin:people_person_changelist"),
+        {
+            "action": "merge_duplicates",
+            "_selected_action": [kept.pk, duplicate.pk],
+            "kept": kept.pk,
+            "confirm": "yes",
+        },
+        follow=True,
+    )
+
+    assert any("a publisher merges it" in m for m in messages_of(response))
+    role.refresh_from_db()
+    assert role.person == duplicate

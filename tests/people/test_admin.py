@@ -91,7 +91,7 @@ def merge(client, model_name, kept, *others):
 
 
 def test_person_merge_moves_roles_and_speaker_links(client):
-    client.force_login(member_of("Editors"))
+    client.force_login(member_of("Publishers"))
     kept, duplicate = PersonFactory(), PersonFactory()
     role = RoleFactory(person=duplicate)
     solo = PresentationFactory(speakers=[duplicate])
