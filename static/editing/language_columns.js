@@ -27,7 +27,12 @@
     });
   }
   function foldAll(root) {
-    root.querySelectorAll(".form-multiline > div > .fieldBox").forEach(fold);
+    // Not the formset's template row: its copies would carry a button with no handler.
+    root.querySelectorAll(".form-multiline > div > .fieldBox").forEach(function (box) {
+      if (!box.closest(".empty-form")) {
+        fold(box);
+      }
+    });
   }
   document.addEventListener("DOMContentLoaded", function () {
     foldAll(document);

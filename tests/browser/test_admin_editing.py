@@ -57,3 +57,18 @@ def test_event_form_languages_side_by_side_and_unused_column_folded(
     page.locator(".form-row.field-description_en .language-add").click()
     assert page.locator("#id_description_zh_hans").is_visible()
     assert page.evaluate("document.activeElement.id") == "id_description_zh_hans"
+
+
+def test_a_new_inline_row_folds_each_unused_column_behind_one_working_button(admin_page):
+    event = Event.objects.get()
+    page = admin_page(f"/admin/events/event/{event.pk}/change/", 1280)
+    rows = page.locator("#roles-group .inline-related:not(.empty-form)")
+    before = rows.count()
+
+    page.locator("#roles-group .add-row a").click()
+
+    new_row = rows.nth(before)
+    buttons = new_row.locator(".form-row.field-position_title_en .language-add")
+    assert buttons.count() == 1, "one button per folded column, not one per copy of the row"
+    buttons.click()
+    assert new_row.locator("[id$='-position_title_zh_hans']").is_visible()
