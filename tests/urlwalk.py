@@ -148,7 +148,7 @@ def admin_kwargs(name, arguments):
             continue
     if "app_label" in arguments:
         kwargs["app_label"] = "events"
-    for key in ("object_id", "id"):
+    for key in ("object_id", "id", "pk"):
         if key in arguments:
             obj = model._default_manager.first() if model else None
             kwargs[key] = str(obj.pk) if obj else "1"
