@@ -29,10 +29,9 @@ def backed_up_models(excluded):
     """Every table a backup holds (link tables of many-to-many fields included), parents
     before children where the models say so."""
     for model in apps.get_models(include_auto_created=True):
-        meta = model._meta
-        if meta.proxy or not meta.managed:
+        if model._meta.proxy or not model._meta.managed:
             continue
-        if meta.app_label in excluded or meta.label_lower in excluded:
+        if rebuilt_by_migrate(model, excluded):
             continue
         yield model
 

@@ -300,16 +300,13 @@ class Command(BaseCommand):
         exists = instance.pk is not None and instance.pk in self.keys.existing_pks(model)
         if exists:
             return self.save_checked(Pending(line, label, value, deserialized, key), exists=True)
-        try:
-            # Uniqueness and the constraints are the database's to enforce in the batch insert;
-            # a refused batch is checked again record by record (flush).
-            instance.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            return self.field_problems(line, label, error)
-        except ObjectDoesNotExist as error:
-            return [Problem(line, label, None, f"refers to a missing record: {error}")]
-        except (TypeError, ValueError) as error:
-            return [Problem(line, label, None, f"a value has the wrong shape: {error}")]
+        # Uniqueness and the constraints are the database's to enforce in the batch insert;
+        # a refused batch is checked again record by record (flush).
+        problems = self.clean_problems(
+            instance, line, label, validate_unique=False, validate_constraints=False
+        )
+        if problems:
+            return problems
         self.pending.append(Pending(line, label, value, deserialized, key))
         self.pending_model = model
         if len(self.pending) >= BATCH_SIZE:
@@ -371,6 +368,18 @@ class Command(BaseCommand):
             raise Reference(field.name, f"refers to a record that does not exist (pk {raw}).")
         return pk
 
+    def clean_problems(self, instance, line, label, **checks):
+        """`full_clean(**checks)` of one record: its problems, each naming line and field."""
+        try:
+            instance.full_clean(**checks)
+        except ValidationError as error:
+            return self.field_problems(line, label, error)
+        except ObjectDoesNotExist as error:
+            return [Problem(line, label, None, f"refers to a missing record: {error}")]
+        except (TypeError, ValueError) as error:
+            return [Problem(line, label, None, f"a value has the wrong shape: {error}")]
+        return []
+
     def field_problems(self, line, label, error):
         return [
             Problem(line, label, None if field == NON_FIELD_ERRORS else field, message)
@@ -421,14 +430,9 @@ class Command(BaseCommand):
         # The record was found by natural key or primary key; uniqueness checks must then
         # treat it as an update of that row, not a second copy.
         instance._state.adding = not exists
-        try:
-            instance.full_clean(validate_constraints=True)
-        except ValidationError as error:
-            return self.field_problems(line, label, error)
-        except ObjectDoesNotExist as error:
-            return [Problem(line, label, None, f"refers to a missing record: {error}")]
-        except (TypeError, ValueError) as error:
-            return [Problem(line, label, None, f"a value has the wrong shape: {error}")]
+        problems = self.clean_problems(instance, line, label, validate_constraints=True)
+        if problems:
+            return problems
         try:
             with transaction.atomic(using=self.database):
                 pending.deserialized.save(using=self.database)

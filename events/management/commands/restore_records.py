@@ -35,14 +35,11 @@ class BackupDamaged(CommandError):
 
 
 def restored_models():
-    """The models a backup contains: everything but EXCLUDED."""
-    for model in apps.get_models():
-        meta = model._meta
-        if meta.proxy or not meta.managed:
-            continue
-        if meta.app_label in EXCLUDED or meta.label_lower in EXCLUDED:
-            continue
-        yield model
+    """The models a backup contains: everything but EXCLUDED (link tables of many-to-many
+    fields aside: they empty and fill with their models)."""
+    for model in records_stream.backed_up_models(EXCLUDED):
+        if not model._meta.auto_created:
+            yield model
 
 
 # Rows that `migrate` itself creates (the Editors and Publishers groups), so a freshly
