@@ -12,10 +12,10 @@ bulk, one query per model (`people.natural_keys`), and new records are inserted 
 whose uniqueness and check constraints the database itself enforces. A batch the database
 refuses is rolled back and done again record by record with every check, which names the
 record and field at fault. Existing records (the same natural key or primary key) are
-updated one by one with every check, as before.
+updated one by one with every check, as before. The file is read a chunk at a time, twice
+(`events.management.record_files`): first its syntax and its count, then its records, so memory
+does not grow with the file.
 """
-
-import json
 
 from django.apps import apps
 from django.core.exceptions import (
@@ -31,6 +31,7 @@ from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 
 from events.cache.receivers import records_changed_in_bulk
+from events.management.record_files import RecordFile
 from events.management.records_stream import timestamps_kept
 
 BATCH_SIZE = 1000
@@ -46,58 +47,11 @@ class Problem:
         return f"{where}{self.record}{field}: {self.message}"
 
 
-def read_records(path):
-    """The list of objects in the file, each with the line on which it starts."""
-    try:
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
-    except FileNotFoundError as error:
-        raise CommandError(f"{path}: no such file.") from error
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})."
-        ) from error
-    except OSError as error:
-        raise CommandError(f"{path}: cannot be read ({error.strerror}).") from error
-    decoder = json.JSONDecoder()
-    position = skip_space(text, 0)
-    if position >= len(text) or text[position] != "[":
-        raise CommandError(
-            f"{path}: not a record file; it should be a JSON list of objects such as "
-            '[{"model": "events.event", "fields": {…}}].'
-        )
-    records = []
-    position = skip_space(text, position + 1)
-    # Lines counted from the previous record on, not from the start of the file each time
-    # (which made reading a 10,000-event dump take minutes).
-    line, counted = 1, 0
-    try:
-        while position < len(text) and text[position] != "]":
-            line += text.count("\n", counted, position)
-            counted = position
-            value, position = decoder.raw_decode(text, position)
-            records.append((line, value))
-            position = skip_space(text, position)
-            if position < len(text) and text[position] == ",":
-                position = skip_space(text, position + 1)
-            elif position < len(text) and text[position] != "]":
-                raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
-        if position >= len(text):
-            raise json.JSONDecodeError("The file ends before the list is closed", text, position)
-        if text[position + 1 :].strip():
-            raise json.JSONDecodeError("Extra data after the list", text, position + 1)
-    except json.JSONDecodeError as error:
-        raise CommandError(
-            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}. "
-            "Nothing was imported."
-        ) from error
-    return records
-
-
-def skip_space(text, position):
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
+def progress_bar(done, total, width=30):
+    """`Checking records: 1000/2000 [###############...............]  50%`"""
+    filled = width * done // total
+    bar = "#" * filled + "." * (width - filled)
+    return f"Checking records: {done}/{total} [{bar}] {100 * done // total:3d}%"
 
 
 def describe(value):
@@ -220,7 +174,9 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="default")
 
     def handle(self, *args, file, dry_run, database, **options):
-        records = read_records(file)
+        records = RecordFile(file)
+        # The first reading checks the syntax and counts, before anything is written.
+        total = records.count()
         self.database = database
         self.problems, self.counts, self.touched = [], {"new": 0, "updated": 0}, set()
         self.keys = NaturalKeys(database)
@@ -231,8 +187,9 @@ class Command(BaseCommand):
             # signals then find the retirement already registered for this transaction.
             records_changed_in_bulk()
             for index, (line, value) in enumerate(records, start=1):
-                if show_progress and (index % 1000 == 0 or index == len(records)):
-                    self.stdout.write(f"\rChecking records: {index}/{len(records)}", ending="")
+                if show_progress and (index % 1000 == 0 or index == total):
+                    self.stdout.write(f"\r{progress_bar(index, total)}", ending="")
+                    self.stdout.flush()
                 self.problems.extend(self.load_one(line, value))
             self.flush()
             if show_progress:
@@ -246,9 +203,7 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(str(problem))
         counts = self.counts
-        summary = (
-            f"{len(records)} records checked: {counts['new']} new, {counts['updated']} to update."
-        )
+        summary = f"{total} records checked: {counts['new']} new, {counts['updated']} to update."
         if problems:
             raise CommandError(
                 f"{len(problems)} problem(s) in {file}; nothing was imported. {summary}"
