@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from events.management.commands.backup_records import dump_records
+from events.management.commands.backup_records import applied_migrations, dump_records
 from events.management.commands.restore_records import occupied_models, restored_models
 from events.models import Event
 
@@ -76,6 +76,57 @@ def test_backup_restore_round_trip_is_exact(full_site, storage):
     assert list(User.objects.get(username="editor").groups.values_list("name", flat=True)) == [
         "Editors"
     ]
+
+
+def format_2_backup(storage):
+    """A backup as the code before JSON Lines wrote it (manifest format 2): the records as one
+    dumpdata list with natural foreign keys in data.json, beside the media files."""
+    output = io.StringIO()
+    excluded = ["contenttypes", "auth.permission", "sessions", "axes"]
+    call_command("dumpdata", exclude=excluded, natural_foreign=True, indent=1, stdout=output)
+    data = output.getvalue().encode("utf-8")
+    portrait = storage / "media" / "portraits" / "zhen-wang.jpg"
+    files = {
+        "data.json": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+        "media/portraits/zhen-wang.jpg": {
+            "sha256": hashlib.sha256(portrait.read_bytes()).hexdigest(),
+            "size": portrait.stat().st_size,
+        },
+    }
+    manifest = {
+        "format": 2,
+        "created": "2026-11-20T10:00:00+00:00",
+        "migrations": applied_migrations(),
+        "excluded": excluded,
+        "files": files,
+    }
+    archive = storage / "records-20261120T100000000000Z.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, content in (
+            ("manifest.json", json.dumps(manifest).encode()),
+            ("data.json", data),
+            ("media/portraits/zhen-wang.jpg", portrait.read_bytes()),
+        ):
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
+            tar.addfile(member, io.BytesIO(content))
+    return archive
+
+
+def test_a_format_2_backup_from_before_json_lines_still_restores(full_site, storage):
+    before = dump_records()
+    archive = format_2_backup(storage)
+    wipe_database_and_media(storage)
+
+    out = io.StringIO()
+    call_command("restore_records", str(archive), stdout=out)
+
+    assert dump_records() == before
+    assert "2 files verified by SHA-256" in out.getvalue()
+    assert Event.objects.get().title == full_site.title
+    assert User.objects.get(username="editor").check_password("a long passphrase 42")
+    portrait = storage / "media" / "portraits" / "zhen-wang.jpg"
+    assert portrait.read_bytes() == b"\xff\xd8\xff\xe0 not really a jpeg"
 
 
 def test_backup_holds_records_media_and_manifest_and_is_private(full_site, storage):
