@@ -11,6 +11,7 @@ comes nearest and which characters differ.
 """
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -45,9 +46,11 @@ def plain_line_breaks(text):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+@functools.lru_cache(maxsize=64)
 def folded(text):
     """The text with typographic variants folded and every run of white space made one
-    space, and, for each character of the result, its offset in `text`."""
+    space, and, for each character of the result, its offset in `text`. Kept for the last
+    few texts: checking each quote of a source folds the same source text again."""
     characters = []
     offsets = []
     in_space = False
@@ -63,7 +66,7 @@ def folded(text):
         in_space = False
         characters.append(EQUIVALENT.get(character, character))
         offsets.append(offset)
-    return "".join(characters), offsets
+    return "".join(characters), tuple(offsets)
 
 
 def locate(quote, text, near=None):

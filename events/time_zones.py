@@ -43,11 +43,18 @@ def zone_label(name, when):
 
 
 @functools.cache
+def known_zones():
+    """The zone names of the system's tz database; reading them walks the whole database,
+    which is why they are read once per process."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+@functools.cache
 def picker_zones(year):
     """(name, label) for every city zone: “America/New_York”, “New York — EST/EDT, UTC−5/−4”.
     The label holds the abbreviations of winter and summer, so typing either finds it."""
     choices = []
-    for name in sorted(zoneinfo.available_timezones()):
+    for name in sorted(known_zones()):
         if "/" not in name or name.startswith(LEGACY_PREFIXES):
             continue
         seasons = [
@@ -100,7 +107,7 @@ def zones_abbreviated(abbreviation, year=None):
 
 
 def validate_time_zone(value):
-    if not value or value in zoneinfo.available_timezones():
+    if not value or value in known_zones():
         return
     suggestions = zones_abbreviated(value)
     if suggestions:

@@ -236,3 +236,34 @@ def test_import_fills_missing_timestamps_with_now(tmp_path):
 
     assert error is None, err
     assert Person.objects.get(slug="ada").created_at is not None
+
+
+def test_a_dump_whose_history_rows_have_no_user_or_reason_imports(tmp_path):
+    """A change made by a script is in the history with no user and no reason; a dump of
+    the site holds such rows, and they are as true as the others."""
+    import io
+
+    from events.models import Source
+
+    run_import(FIXTURE)
+    source = Source.objects.get()
+    source.title = source.title + " (revised)"
+    source.save()
+    dumped = io.StringIO()
+    call_command(
+        "dumpdata",
+        "events.historicalsource",
+        natural_foreign=True,
+        natural_primary=True,
+        stdout=dumped,
+    )
+    rows = json.loads(dumped.getvalue())
+    assert rows and all(row["fields"]["history_user"] is None for row in rows)
+    Source.history.all().delete()
+    path = write_records(tmp_path, rows)
+
+    error, out, err = run_import(path)
+
+    assert error is None, err
+    assert f"{len(rows)} new" in out
+    assert Source.history.filter(history_user=None, title=source.title).exists()
