@@ -12,7 +12,12 @@ Benchmark of the open data at 10,000 demo events (`make bench-data`, bench/READM
    With BENCH_DATA_STREAMED=1, also asks each download once from a server that has no
    built files (the streamed answer of a new site), with a long worker timeout.
 
-Writes bench/results/data-sqlite-<events>.json and prints the Markdown table.
+4. Reads the sitemap index and every part it lists: URLs, bytes, `lastmod` on every URL and the
+   language alternates, against the protocol's 50,000 URLs and 50 MB a file.
+
+BENCH_DATA_DATABASE=postgresql measures the PostgreSQL data set of `make bench`
+(BENCH_POSTGRES_URL; with BENCH_EVENTS=100000 the 100,000-event set).
+Writes bench/results/data-<database>-<events>.json and prints the Markdown table.
 """
 
 import http.client
@@ -23,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 os.environ.setdefault("BENCH_PORT", "8181")
@@ -47,6 +53,9 @@ REUSE = os.environ.get("BENCH_DATA_REUSE") == "1"
 DUMPS = run.ROOT / "var" / f"bench-dumps-{run.EVENTS}"
 TWINS = run.STATIC_ROOT / "bench-data"
 CONNECTIONS = 8
+DATABASE = os.environ.get("BENCH_DATA_DATABASE", "sqlite")
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def timed(env, *args):
@@ -97,7 +106,7 @@ def worker_peak_mb(server):
 
 
 def main():
-    env = run.environment(run.database_url("sqlite"))
+    env = run.environment(run.database_url(DATABASE))
     env.update(
         DJANGO_DATA_DOWNLOADS_DIR=str(BUILT),
         DJANGO_DATA_DUMPS_DIR=str(DUMPS),
@@ -143,6 +152,7 @@ def main():
                 "errors": served["errors"],
             }
             print(name, downloads[name], flush=True)
+        results["sitemaps"] = sitemaps()
         results["worker_peak_mb"] = worker_peak_mb(server)
     results["downloads"] = downloads
 
@@ -164,9 +174,55 @@ def main():
             results["streamed_worker_peak_mb"] = worker_peak_mb(server)
 
     run.RESULTS.mkdir(exist_ok=True)
-    target = run.RESULTS / f"data-sqlite-{run.EVENTS}.json"
+    target = run.RESULTS / f"data-{DATABASE}-{run.EVENTS}.json"
     target.write_text(json.dumps(results, indent=1) + "\n")
     print(markdown(results))
+
+
+def sitemaps():
+    """Every part of the sitemap index, checked against the protocol and timed."""
+    status, first_byte, total, size = ask("/sitemap.xml")
+    assert status == 200, status
+    connection = http.client.HTTPConnection("127.0.0.1", run.PORT, timeout=600)
+    connection.request("GET", "/sitemap.xml")
+    index = ElementTree.fromstring(connection.getresponse().read())
+    connection.close()
+    parts = []
+    for location in index.iter(f"{SITEMAP}loc"):
+        path = location.text.split("://", 1)[1].split("/", 1)[1]
+        started = time.monotonic()
+        connection = http.client.HTTPConnection("127.0.0.1", run.PORT, timeout=600)
+        connection.request("GET", f"/{path}")
+        response = connection.getresponse()
+        body = response.read()
+        seconds = time.monotonic() - started
+        connection.close()
+        assert response.status == 200, (path, response.status)
+        urls = ElementTree.fromstring(body).findall(f"{SITEMAP}url")
+        parts.append(
+            {
+                "path": f"/{path}",
+                "urls": len(urls),
+                "bytes": len(body),
+                "seconds": round(seconds, 2),
+                "every_url_has_lastmod": all(u.find(f"{SITEMAP}lastmod") is not None for u in urls),
+                "every_url_has_alternates": all(u.find(f"{XHTML}link") is not None for u in urls),
+            }
+        )
+    print("sitemap parts", len(parts), flush=True)
+    return {
+        "index": {"first_byte_s": first_byte, "total_s": total, "bytes": size},
+        "parts": len(parts),
+        "urls": sum(part["urls"] for part in parts),
+        "largest_part_urls": max(part["urls"] for part in parts),
+        "largest_part_bytes": max(part["bytes"] for part in parts),
+        "slowest_part_s": max(part["seconds"] for part in parts),
+        "within_protocol": all(
+            part["urls"] <= 50_000 and part["bytes"] <= 50 * 1024 * 1024 for part in parts
+        ),
+        "every_url_has_lastmod": all(part["every_url_has_lastmod"] for part in parts),
+        "every_url_has_alternates": all(part["every_url_has_alternates"] for part in parts),
+    }
 
 
 def markdown(results):
