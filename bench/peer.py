@@ -114,7 +114,8 @@ def measure_pretalx(port, measure):
                 time.sleep(0.5)
         if status != 200:
             return {"skipped": f"{path} answered {status}"}
-        stylesheet = re.search(rb'<link[^>]+href="(/static/[^"]+\.css)"', body)
+        # Its HTML is minified: attribute values may come without quotes.
+        stylesheet = re.search(rb'<link[^>]+href="?(/static/[^"\s>]+\.css)', body)
         if not stylesheet:
             return {"skipped": "the talk page links no stylesheet to serve as its static twin"}
         static_path = stylesheet.group(1).decode()

@@ -236,3 +236,46 @@ def test_raw_load_of_a_fact_before_its_source_is_kept():
             record.save()
 
     assert Role.objects.get().quote == "was praised."
+
+
+def test_white_space_is_every_character_python_calls_white_space():
+    import sys
+
+    from events.quotes import WHITE_SPACE
+
+    every = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert set(WHITE_SPACE) == every
+
+
+def folded_one_character_at_a_time(text):
+    """The folding rule in its plainest form, to hold the fast one to."""
+    from events.quotes import EQUIVALENT, INVISIBLE
+
+    characters, offsets, in_space = [], [], False
+    for offset, character in enumerate(text):
+        if character in INVISIBLE:
+            continue
+        if character.isspace():
+            if not in_space:
+                characters.append(" ")
+                offsets.append(offset)
+            in_space = True
+            continue
+        in_space = False
+        characters.append(EQUIVALENT.get(character, character))
+        offsets.append(offset)
+    return "".join(characters), tuple(offsets)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_folding_a_stretch_at_a_time_equals_folding_each_character(seed):
+    import random
+
+    from events.quotes import folded
+
+    pieces = list("ab c\n\t\r张") + list("\"“”'’`-—–") + ["\u00a0", "\u3000", "\u2028"]
+    pieces += ["\u00ad", "\u200b", "\ufeff", "  ", " \u200b ", "word"]
+    randomly = random.Random(seed)
+    for _ in range(2000):
+        text = "".join(randomly.choice(pieces) for _ in range(randomly.randint(0, 15)))
+        assert folded(text) == folded_one_character_at_a_time(text), repr(text)

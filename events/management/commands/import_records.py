@@ -106,35 +106,45 @@ def kept_by_history(model):
 
 
 class RelatedCache:
-    """The last few related records that validation read (a role's clean reads its source's
-    text), handed to the next records that refer to them: a file lists each event's records
-    together, so most references repeat the one before. A record saved drops its model's."""
+    """The related records that validation read (a role's clean reads its source's text),
+    handed to the next records that refer to them, the least recently used dropped past
+    TEXT_BUDGET characters of text: a file lists every role before every presentation, so
+    each model's records go through all the sources again. A record saved drops its
+    model's."""
 
-    SIZE = 256
+    TEXT_BUDGET = 32_000_000
 
     def __init__(self):
         self.instances = OrderedDict()
+        self.text = 0
 
     def attach(self, instance):
         for field in proven_relations(type(instance)):
             key = (field.related_model, getattr(instance, field.attname))
-            cached = self.instances.get(key)
-            if cached is not None:
-                field.set_cached_value(instance, cached)
+            if key in self.instances:
+                field.set_cached_value(instance, self.instances[key][0])
                 self.instances.move_to_end(key)
 
     def keep(self, instance):
         for field in proven_relations(type(instance)):
-            if field.is_cached(instance) and field.get_cached_value(instance) is not None:
-                self.instances[(field.related_model, getattr(instance, field.attname))] = (
-                    field.get_cached_value(instance)
-                )
-        while len(self.instances) > self.SIZE:
-            self.instances.popitem(last=False)
+            key = (field.related_model, getattr(instance, field.attname))
+            if key in self.instances or not field.is_cached(instance):
+                continue
+            related = field.get_cached_value(instance)
+            if related is not None:
+                self.instances[key] = (related, text_size(related))
+                self.text += self.instances[key][1]
+        while self.text > self.TEXT_BUDGET:
+            _key, (_related, size) = self.instances.popitem(last=False)
+            self.text -= size
 
     def forget(self, model):
         for key in [key for key in self.instances if key[0] is model]:
-            del self.instances[key]
+            self.text -= self.instances.pop(key)[1]
+
+
+def text_size(instance):
+    return sum(len(value) for value in vars(instance).values() if isinstance(value, str))
 
 
 class NaturalKeys:
