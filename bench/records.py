@@ -45,7 +45,8 @@ def timed(database_url, *args):
 def records_digest(archive):
     with tarfile.open(archive) as tar:
         digest = hashlib.sha256()
-        for block in iter(lambda: tar.extractfile("records.jsonl").read(1 << 20), b""):
+        records = tar.extractfile("records.jsonl")
+        for block in iter(lambda: records.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
@@ -66,6 +67,8 @@ def main():
     if fixture:
         results["import"] = timed(os.environ["BENCH_RECORDS_IMPORT_URL"], "import_records", fixture)
     vendor = "postgresql" if source.startswith("postgres") else "sqlite"
+    label = os.environ.get("BENCH_RECORDS_LABEL")
+    vendor = f"{vendor}-{label}" if label else vendor
     for step in ("backup", "restore", "import"):
         if step in results:
             print(f"| {step} | {results[step]['seconds']} s | {results[step]['peak_mb']} MB |")
