@@ -33,7 +33,8 @@ from pathlib import Path
 
 os.environ.setdefault("BENCH_PORT", "8181")
 os.environ.setdefault("BENCH_DURATION", "10")
-os.environ.setdefault("BENCH_CACHE_URL", "locmemcache://")
+# The shared cache a real server would have (a process-local one is refused with workers).
+os.environ.setdefault("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3")
 
 import run  # noqa: E402  (bench/ is on sys.path when run as a script)
 
@@ -113,6 +114,10 @@ def main():
         DJANGO_DATA_DUMPS_KEEP="1",
         # The worker is not running here: builds are made by build_downloads itself.
         DJANGO_TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+        # Static files under their own names, not compressed at collectstatic: wrk asks for
+        # no encoding, so the twin is served as the same plain bytes either way, and
+        # compressing a 1.3 GB Popolo twin (100,000 events) would take longer than the run.
+        DJANGO_STATIC_MANIFEST="false",
     )
     run.load(env)
     results = {"events": run.EVENTS, "commit": run_git("rev-parse", "--short", "HEAD")}
