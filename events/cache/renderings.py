@@ -19,7 +19,7 @@ would break the caller's transaction, and a test's or a script's render is not t
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils.safestring import mark_safe
 
 from events.models import CacheGeneration, EventRendering
@@ -84,8 +84,13 @@ def store(event, language, day, parts):
     )
     values = [event.pk, language, day, generation, new_token(), *(parts[p] for p in PARTS)]
     try:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A write still holding the row has changed the page: the store would fail
+                # once it commits, so a reader need not wait for it.
+                cursor.execute("SET LOCAL lock_timeout = '100ms'")
             cursor.execute(sql, [*values, event.rendering_version])
     except DatabaseError:
-        # Not kept this time (SQLite busy with a long write): the page is served all the same.
-        logger.warning("Event page %s: rendering not stored", event.pk, exc_info=True)
+        # Not kept this time (a write holds the row, or SQLite's write lock): the page is
+        # served all the same.
+        logger.info("Event page %s: rendering not stored", event.pk, exc_info=True)
