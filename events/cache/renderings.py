@@ -69,8 +69,12 @@ def stored(event, day):
 
 def store(event, language, day, parts):
     """Keep these parts unless a write changed the event's rows since its row was read."""
+    if connection.in_atomic_block:
+        return
     generation = getattr(event, "renderings_now", None)
-    if generation is None or connection.in_atomic_block:
+    if generation is None:
+        # No generation yet (a new database): made now, for the next reader to store with.
+        CacheGeneration.current()
         return
     table = connection.ops.quote_name(EventRendering._meta.db_table)
     columns = ["event_id", "language", "day", "generation", "version", *PARTS]

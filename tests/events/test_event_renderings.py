@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 @pytest.fixture
 def caches_off():
+    CacheGeneration.current()  # as on a site that has served a page
     with override_settings(PAGE_CACHE_SECONDS=0, PUBLIC_DATA_CACHE_SECONDS=0):
         yield
 
