@@ -10,13 +10,19 @@ stale text. Storing happens outside a transaction only (as every page request ru
 these tests commit (transaction=True).
 """
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.cache import receivers
-from events.models import CacheGeneration, Event, EventRendering
+from events.models import CacheGeneration, Event, EventRendering, Role
+from people.models import Person
+from tests.admin_forms import change_url, changeform_data, inline_index
+from tests.conftest import SHANGHAI_SLUG
 from tests.events.test_event_fragments import CHANGES, record  # noqa: F401 (a fixture)
 from tests.factories import EventFactory, PersonFactory, PresentationFactory, RoleFactory
 
@@ -28,6 +34,9 @@ def caches_off():
     CacheGeneration.current()  # as on a site that has served a page
     with override_settings(PAGE_CACHE_SECONDS=0, PUBLIC_DATA_CACHE_SECONDS=0):
         yield
+
+
+NEW_WORD = "Zanzibarian"
 
 
 def kept(event, language="en"):
@@ -158,3 +167,64 @@ def test_a_render_from_rows_changed_meanwhile_is_not_kept(client):
 
     assert "Title committed meanwhile</h1>" in page
     assert "Title as first read" not in page
+
+
+@pytest.fixture
+def shanghai_kept(client):
+    call_command("loaddata", "shanghai_webinar", verbosity=0)
+    event = Event.objects.get(slug=SHANGHAI_SLUG)
+    assert "Harris" in client.get(event.get_absolute_url()).content.decode()
+    assert kept(event).body
+    return event
+
+
+def test_an_admin_form_and_its_inline_empty_it(client, admin_client, shanghai_kept):
+    url = change_url(shanghai_kept)
+    data = changeform_data(admin_client.get(url))
+    data["title_en"] = f"{NEW_WORD} cities"
+    role = Role.objects.get(event=shanghai_kept, person__family_name="Harris")
+    data[f"roles-{inline_index(data, 'roles', role.pk)}-position_title_en"] = "Chief of Words"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    page = client.get(shanghai_kept.get_absolute_url()).content.decode()
+    assert f"{NEW_WORD} cities</h1>" in page
+    assert "Chief of Words" in page
+
+
+def test_a_merge_of_two_people_empties_it(client, admin_client, shanghai_kept):
+    duplicate = Person.objects.get(family_name="Harris")
+    survivor = PersonFactory(family_name=NEW_WORD)
+
+    response = admin_client.post(
+        reverse("admin:people_person_changelist"),
+        {
+            "action": "merge_duplicates",
+            "_selected_action": [survivor.pk, duplicate.pk],
+            "kept": survivor.pk,
+            "confirm": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    page = client.get(shanghai_kept.get_absolute_url()).content.decode()
+    assert NEW_WORD in page
+    assert NEW_WORD in kept(shanghai_kept).body
+
+
+@pytest.mark.parametrize("command", ["import_records", "loaddata"])
+def test_a_file_of_records_makes_it_stale(client, shanghai_kept, tmp_path, command):
+    from tests.events.test_import_records import fixture_records
+
+    records = fixture_records()
+    for row in records:
+        if row["model"] == "people.person" and row["fields"].get("family_name") == "Harris":
+            row["fields"]["family_name"] = NEW_WORD
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+    call_command(command, str(path), verbosity=0)
+
+    page = client.get(shanghai_kept.get_absolute_url()).content.decode()
+    assert NEW_WORD in page
+    assert NEW_WORD in kept(shanghai_kept).body
