@@ -34,6 +34,7 @@ from events.models import (
 )
 from people.models import Organization, Person
 
+from . import renderings
 from .generation import (
     cache,
     cache_is_away,
@@ -57,12 +58,15 @@ def content_version(event_pk):
 
 
 def fragments_key(event, language):
-    return f"event-fragments:{event.pk}:{content_version(event.pk)}:{language}"
+    return f"event-parts:{event.pk}:{content_version(event.pk)}:{language}"
 
 
 def retire(event_pks):
-    """Retire these events' versions now and again when the transaction commits."""
-    keys = [version_key(pk) for pk in set(event_pks) if pk is not None]
+    """Retire these events' versions now and again when the transaction commits, and their
+    stored renderings in the transaction."""
+    event_pks = set(event_pks)
+    renderings.retire(event_pks)
+    keys = [version_key(pk) for pk in event_pks if pk is not None]
     if keys:
         delete_versions(keys)
         transaction.on_commit(lambda: delete_versions(keys))
@@ -78,6 +82,7 @@ def delete_versions(keys):
 def retire_all():
     """Retire every event's fragments (a bulk write may have changed any of them)."""
     new_fragments_generation()
+    renderings.retire_all()
 
 
 def events_showing(instance):

@@ -5,7 +5,7 @@ source behind each fact. One module per family of models; every model is importa
 
 from events.time_zones import validate_time_zone  # named by the first migrations
 
-from .cache import CacheGeneration
+from .cache import CacheGeneration, EventRendering
 from .event import Event, EventOrganization, EventQuerySet
 from .evidence import (
     Citation,
@@ -30,6 +30,7 @@ __all__ = [
     "Event",
     "EventOrganization",
     "EventQuerySet",
+    "EventRendering",
     "EventSearchDocument",
     "EventSeries",
     "KeyPoint",

@@ -19,6 +19,8 @@ class CacheGeneration(models.Model):
 
     pages = models.CharField(_("page generation"), max_length=32, default=new_token)
     fragments = models.CharField(_("fragment generation"), max_length=32, default=new_token)
+    # Replaced by a bulk write: every stored event rendering of another value is stale.
+    renderings = models.CharField(_("rendering generation"), max_length=32, default=new_token)
 
     # The cache's invalidation rules skip it (events/cache/receivers.py).
     is_cache_state = True
@@ -41,15 +43,62 @@ class CacheGeneration(models.Model):
         return row
 
     @classmethod
-    def replace(cls, *, pages=False, fragments=False):
-        """New values for the pages (and with fragments=True, every event's fragments), in
-        the current transaction; returns the (pages, fragments) now stored."""
+    def replace(cls, *, pages=False, fragments=False, renderings=False):
+        """New values for the pages (and with fragments=True, every event's fragments; with
+        renderings=True, every stored rendering), in the current transaction; returns the
+        (pages, fragments) now stored."""
         values = {}
         if pages:
             values["pages"] = new_token()
         if fragments:
             values["fragments"] = new_token()
+        if renderings:
+            values["renderings"] = new_token()
         if not cls.objects.filter(pk=1).update(**values):
             cls.objects.bulk_create([cls(pk=1, **values)], ignore_conflicts=True)
             cls.objects.filter(pk=1).update(**values)
         return cls.objects.filter(pk=1).values_list("pages", "fragments").get()
+
+
+class EventRendering(models.Model):
+    """
+    An event page's body, structured data and citation tags as rendered for one language on
+    one day (the Cite section gives today as the day of access), kept so that a page whose
+    caches are cold is read as this one row with the event's (events/cache/renderings.py).
+    Every write that changes what the page shows empties the rows of its events and gives
+    them a new `version`, in the write's own transaction; a bulk write replaces the
+    `renderings` generation instead. Not a record: no history, no backup, no signals.
+    """
+
+    # No constraint in the database: a deleted event's rows are emptied by its pre_delete
+    # signal, after the delete has gathered what it cascades to.
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="renderings",
+    )
+    language = models.CharField(_("language"), max_length=16)
+    day = models.DateField(_("rendered for the day"), null=True)
+    generation = models.CharField(_("rendering generation"), max_length=32, blank=True)
+    version = models.CharField(_("version"), max_length=32, default=new_token)
+    body = models.TextField(_("body"), blank=True)
+    structured_data = models.TextField(_("structured data"), blank=True)
+    citation_meta = models.TextField(_("citation tags"), blank=True)
+
+    # The cache's invalidation rules skip it (events/cache/receivers.py).
+    is_cache_state = True
+
+    class Meta:
+        ordering = ["event", "language"]
+        verbose_name = _("event rendering")
+        verbose_name_plural = _("event renderings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "language"], name="event_rendering_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.language} {self.day}"

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -17,6 +17,7 @@ from people.models import Organization, Person
 from people.natural_keys import NaturalKeyQuerySet
 from people.slugs import SluggedRecord
 
+from .cache import CacheGeneration
 from .evidence import Cited, Source, cited_constraint, validate_language_tag
 from .topics import Topic
 
@@ -59,6 +60,21 @@ class EventQuerySet(NaturalKeyQuerySet):
         from .versions import change_summary_annotations
 
         return self.annotate(**change_summary_annotations())
+
+    def with_rendering(self, language):
+        """With the event page's rendering kept for this language (its `rendering_` fields,
+        None without one) and the current rendering generation, in the same query
+        (events/cache/renderings.py)."""
+        kept = FilteredRelation("renderings", condition=Q(renderings__language=language))
+        return self.annotate(kept_rendering=kept).annotate(
+            rendering_body=F("kept_rendering__body"),
+            rendering_structured_data=F("kept_rendering__structured_data"),
+            rendering_citation_meta=F("kept_rendering__citation_meta"),
+            rendering_day=F("kept_rendering__day"),
+            rendering_generation=F("kept_rendering__generation"),
+            rendering_version=F("kept_rendering__version"),
+            renderings_now=Subquery(CacheGeneration.objects.filter(pk=1).values("renderings")),
+        )
 
     def with_latest_version(self):
         """With the record its latest public version keeps, as `latest_record` (or None)."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from events.cache import fragments, keys
+from events.cache import fragments, keys, renderings
 from events.cache.generation import (
     cache,
     clock,
@@ -133,6 +133,7 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
             Event.objects.visible_to(self.request.user)
             .select_related("series")
             .with_change_summary()
+            .with_rendering(get_language())
         )
 
     def get_object(self, queryset=None):
@@ -144,14 +145,18 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
+        if not event.is_published:
+            # A staff preview of a draft: never kept.
+            context.update(self.render_fragments(event, timezone.localdate()))
+            return context
         if not fragments.uses_fragments(event):
-            context.update(self.render_fragments(event))
+            context.update(self.stored_or_rendered(event))
             return context
         # By day too: the Cite section's "accessed" is the reader's today.
         key = f"{fragments.fragments_key(event, get_language())}:{timezone.localdate()}"
         parts = cache().get(key)
         if parts is None:
-            parts = self.render_fragments(event)
+            parts = self.stored_or_rendered(event)
             # The row was read before the content version: parts rendered from a row that a
             # change committed meanwhile replaced would be kept under the new version. (A
             # change retires the event's page key before its content version.)
@@ -162,8 +167,17 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
         context.update(parts)
         return context
 
-    def render_fragments(self, event):
-        # Only when they are not in the fragment cache (events/cache/fragments.py).
+    def stored_or_rendered(self, event):
+        """The parts kept in the database for today (events/cache/renderings.py), or
+        rendered now and kept."""
+        day = timezone.localdate()
+        parts = renderings.stored(event, day)
+        if parts is None:
+            parts = self.render_fragments(event, day)
+            renderings.store(event, get_language(), day, parts)
+        return parts
+
+    def render_fragments(self, event, day):
         prefetch_related_objects([event], *shapes.everything_shown())
         roles = event.roles.all()
         speakers = {
@@ -171,6 +185,7 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
             for presentation in event.presentations.all()
             for speaker in presentation.speakers.all()
         }
+        cite = self.cite(event, day)
         body_context = {
             "event": event,
             # Evidence for the event's own facts, looked up by fact in the template.
@@ -179,21 +194,23 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
             "named_count": len({role.person_id for role in roles} | speakers),
             "hosts": event.organizing_participations(),
             "partners": event.other_participations(),
-            "cite": self.cite(event),
+            "cite": cite,
             "changes": versions.change_summary(event) if event.is_published else None,
         }
         return {
             "body": render_to_string("events/event_body.html", body_context, self.request),
             "structured_data": event_script(event),
-            "cite": body_context["cite"],
+            "citation_meta": (
+                render_to_string("includes/citation_meta.html", {"cite": cite}) if cite else ""
+            ),
         }
 
     @staticmethod
-    def cite(event):
+    def cite(event, day):
         if not event.is_published:
             return None
         return citation.cite_context(
-            citation.event_item(event), get_language(), citing.download_urls(event)
+            citation.event_item(event), get_language(), citing.download_urls(event), day
         )
 
     def signposted(self):

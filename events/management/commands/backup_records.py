@@ -38,6 +38,7 @@ EXCLUDED = [
     "axes",
     "events.cachegeneration",
     "events.eventsearchdocument",
+    "events.eventrendering",
     "django_tasks_database",
 ]
 # Version of the manifest's shape; 2 added the per-file checksums, 3 the records as JSON

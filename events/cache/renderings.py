@@ -1,0 +1,100 @@
+"""
+Event pages rendered once and kept in the database (events.models.EventRendering), so that a
+page whose caches are cold, cleared or away is the event's row and this one, read together.
+
+A published event's page is rendered by its first reader of the day in each language and
+stored with the version its row had when the reader read the event; every write that
+changes what the page shows (the same writes that retire its fragments, fragments.retire)
+empties those rows and gives them a new version in the write's own transaction. The store
+is conditional on that version, so a render made from rows that a write changed meanwhile
+is never kept: if the write committed first, the version differs; if not, the store waits
+for the write's row lock (or SQLite's write lock) and then finds it changed. A bulk write
+replaces the rendering generation instead (CacheGeneration.renderings), with the same
+effect on every row.
+
+Storing only happens outside a transaction (every page request): inside one, a failed write
+would break the caller's transaction, and a test's or a script's render is not the reader's.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils.safestring import mark_safe
+
+from events.models import CacheGeneration, EventRendering
+from events.models.cache import new_token
+
+logger = logging.getLogger(__name__)
+
+PARTS = ("body", "structured_data", "citation_meta")
+
+
+def retire(event_pks):
+    """Empty the stored renderings of these events, in the current transaction."""
+    pks = {pk for pk in event_pks if pk is not None}
+    if not pks:
+        return
+    version = new_token()
+    EventRendering.objects.bulk_create(
+        [
+            EventRendering(event_id=pk, language=code, version=version)
+            for pk in sorted(pks)
+            for code, _ in settings.LANGUAGES
+        ],
+        update_conflicts=True,
+        unique_fields=["event", "language"],
+        update_fields=["version", "day", "generation", *PARTS],
+    )
+
+
+def retire_all():
+    """Every stored rendering is stale (a bulk write may have changed any event)."""
+    CacheGeneration.replace(renderings=True)
+
+
+def stored(event, day):
+    """The parts kept for this event (read with its row, EventQuerySet.with_rendering) if
+    they are current for this day, else None."""
+    body = getattr(event, "rendering_body", None)
+    if not body or event.rendering_day != day or event.rendering_generation != event.renderings_now:
+        return None
+    # Rendered by the templates (autoescaped there) and stored as they rendered it.
+    return {
+        "body": mark_safe(body),  # noqa: S308
+        "structured_data": mark_safe(event.rendering_structured_data),  # noqa: S308
+        "citation_meta": mark_safe(event.rendering_citation_meta),  # noqa: S308
+    }
+
+
+def store(event, language, day, parts):
+    """Keep these parts unless a write changed the event's rows since its row was read."""
+    if connection.in_atomic_block:
+        return
+    generation = getattr(event, "renderings_now", None)
+    if generation is None:
+        # No generation yet (a new database): made now, for the next reader to store with.
+        CacheGeneration.current()
+        return
+    table = connection.ops.quote_name(EventRendering._meta.db_table)
+    columns = ["event_id", "language", "day", "generation", "version", *PARTS]
+    updated = ", ".join(f"{column} = excluded.{column}" for column in columns[2:])
+    # One statement on both databases: insert, or replace the row if its version is still
+    # the one read with the event (a NULL version, no row then, never matches).
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT (event_id, language) DO UPDATE SET {updated} "
+        f"WHERE {table}.version = %s"
+    )
+    values = [event.pk, language, day, generation, new_token(), *(parts[p] for p in PARTS)]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A write still holding the row has changed the page: the store would fail
+                # once it commits, so a reader need not wait for it.
+                cursor.execute("SET LOCAL lock_timeout = '100ms'")
+            cursor.execute(sql, [*values, event.rendering_version])
+    except DatabaseError:
+        # Not kept this time (a write holds the row, or SQLite's write lock): the page is
+        # served all the same.
+        logger.info("Event page %s: rendering not stored", event.pk, exc_info=True)
