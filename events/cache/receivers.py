@@ -28,12 +28,12 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from events.models import Event
+from events.models import Event, EventRendering
 from events.opendata import files
 from events.opendata.files import rebuild_soon
 from people.models import Organization
 
-from . import edge, fragments, keys
+from . import edge, fragments, keys, renderings
 from .generation import new_generation, retire_keys, watcher
 from .pages import local_pages
 
@@ -217,4 +217,5 @@ def connect():
     pre_delete.connect(record_saved_or_deleted, dispatch_uid="records-deleting")
     pre_save.connect(record_moving, dispatch_uid="records-moving")
     pre_save.connect(event_withdrawing, dispatch_uid="events-withdrawing")
+    pre_save.connect(renderings.loaded, sender=EventRendering, dispatch_uid="renderings-loaded")
     m2m_changed.connect(relation_changed, dispatch_uid="records-related")

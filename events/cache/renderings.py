@@ -98,3 +98,14 @@ def store(event, language, day, parts):
         # Not kept this time (a write holds the row, or SQLite's write lock): the page is
         # served all the same.
         logger.info("Event page %s: rendering not stored", event.pk, exc_info=True)
+
+
+def loaded(sender, instance, raw=False, **kwargs):
+    """A rendering read from a fixture or dump (dumpdata writes every table, this one too)
+    takes the place of the row this database already has for its event and language, which
+    its primary key would otherwise collide with. Its generation is an older one than the
+    load leaves (a raw save retires every rendering), so it is never served."""
+    if raw:
+        EventRendering.objects.filter(
+            event_id=instance.event_id, language=instance.language
+        ).exclude(pk=instance.pk).delete()

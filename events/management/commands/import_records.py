@@ -243,7 +243,7 @@ class Command(BaseCommand):
         # The first reading checks the syntax and counts, before anything is written.
         total = records.count()
         self.database = database
-        self.problems, self.counts, self.touched = [], {"new": 0, "updated": 0}, set()
+        self.problems, self.counts, self.touched = [], {"new": 0, "updated": 0, "derived": 0}, set()
         self.keys = NaturalKeys(database)
         self.related = RelatedCache()
         self.pending, self.pending_model = [], None
@@ -270,6 +270,8 @@ class Command(BaseCommand):
             self.stderr.write(str(problem))
         counts = self.counts
         summary = f"{total} records checked: {counts['new']} new, {counts['updated']} to update."
+        if counts["derived"]:
+            summary += f" {counts['derived']} derived rows left for the site to rebuild."
         if problems:
             raise CommandError(
                 f"{len(problems)} problem(s) in {file}; nothing was imported. {summary}"
@@ -291,6 +293,11 @@ class Command(BaseCommand):
             model = apps.get_model(value["model"])
         except (LookupError, ValueError):
             return [Problem(line, label, None, f"unknown model “{value['model']}”.")]
+        if getattr(model, "is_cache_state", False):
+            # Derived from the records (search documents, stored pages): a dump of a site
+            # holds them, and the site rebuilds its own after the import.
+            self.counts["derived"] += 1
+            return []
         if model is not self.pending_model:
             self.flush()
         try:
