@@ -26,8 +26,23 @@ def row_counts():
 
 
 def dump():
+    """The records as dumpdata writes them, without the site's derived state (cache
+    generations, kept pages, search documents), which a load is right to renew."""
+    derived = [
+        model._meta.label_lower
+        for app in RECORD_APPS
+        for model in apps.get_app_config(app).get_models()
+        if getattr(model, "is_cache_state", False)
+    ]
     out = io.StringIO()
-    call_command("dumpdata", *RECORD_APPS, natural_foreign=True, natural_primary=True, stdout=out)
+    call_command(
+        "dumpdata",
+        *RECORD_APPS,
+        exclude=derived,
+        natural_foreign=True,
+        natural_primary=True,
+        stdout=out,
+    )
     return json.loads(out.getvalue())
 
 
