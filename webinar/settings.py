@@ -454,6 +454,10 @@ PAGE_CACHE_LOCAL_PAGES = env.int("DJANGO_PAGE_CACHE_LOCAL_PAGES", default=500)
 PUBLIC_DATA_CACHE_SECONDS = env.int("DJANGO_PUBLIC_DATA_CACHE_SECONDS", default=600)
 # How long a worker waits for another worker's rebuild of such data before rebuilding it.
 PUBLIC_DATA_WAIT_SECONDS = env.int("DJANGO_PUBLIC_DATA_WAIT_SECONDS", default=10)
+# The public counts (events.cache.counts) are counted again by a task after each change; for
+# this long after a change readers are shown the previous counts, then (no worker running?)
+# a reader counts.
+PUBLIC_COUNTS_GRACE_SECONDS = env.int("DJANGO_PUBLIC_COUNTS_GRACE_SECONDS", default=60)
 # An HTTP cache in front of the app servers (deploy/varnish.vcl; events/cache/edge.py): the
 # addresses its purges are sent to when records change (off when empty; then pages tell shared
 # caches not to keep them), how long it may keep a page, and how long a purge may take.

@@ -366,6 +366,14 @@ def data_generation():
     return f"{generation()}.{stamp}"
 
 
+class Provisional:
+    """A value for compute() of remember() to give when it is to be shown but not kept (the
+    public counts while they are being counted again)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
 def remember(name, compute):
     """
     compute()'s value for the active language, kept in the shared cache until the next
@@ -381,7 +389,8 @@ def remember(name, compute):
     """
     seconds = settings.PUBLIC_DATA_CACHE_SECONDS
     if not seconds:
-        return compute()
+        value = compute()
+        return value.value if isinstance(value, Provisional) else value
     key = f"public-data:{data_generation()}:{get_language()}:{name}"
     value = cache().get(key)
     if value is not None:
@@ -394,8 +403,12 @@ def remember(name, compute):
             value = cache().get(key)
             if value is not None:
                 return value
+            if cache().get(lock) is None:
+                break  # rebuilt and not kept (a Provisional value): worth no more waiting
     try:
         value = compute()
+        if isinstance(value, Provisional):
+            return value.value
         cache().set(key, value, seconds)
     finally:
         cache().delete(lock)

@@ -33,7 +33,7 @@ from events.opendata import files
 from events.opendata.files import rebuild_soon
 from people.models import Organization
 
-from . import edge, fragments, keys, renderings
+from . import counts, edge, fragments, keys, renderings
 from .generation import new_generation, retire_keys, watcher
 from .pages import local_pages
 
@@ -76,7 +76,9 @@ def rebuild_downloads_at_commit():
     """Queue one rebuild of the downloads for when the transaction commits: once for the
     whole transaction, not per atomic block as `at_commit`, since a rebuild redoes every file
     and import_records saves each record in a block of its own. A rollback drops the entry
-    with the changes that asked for it; a later change then asks again."""
+    with the changes that asked for it; a later change then asks again. The public counts
+    are counted again after the same commit."""
+    counts.changed()
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
         entry[1] is rebuild_soon for entry in connection.run_on_commit

@@ -5,7 +5,7 @@ source behind each fact. One module per family of models; every model is importa
 
 from events.time_zones import validate_time_zone  # named by the first migrations
 
-from .cache import CacheGeneration, EventRendering
+from .cache import CacheGeneration, EventRendering, PublicCount
 from .event import Event, EventOrganization, EventQuerySet
 from .evidence import (
     Citation,
@@ -31,6 +31,7 @@ __all__ = [
     "EventOrganization",
     "EventQuerySet",
     "EventRendering",
+    "PublicCount",
     "EventSearchDocument",
     "EventSeries",
     "KeyPoint",

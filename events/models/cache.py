@@ -102,3 +102,34 @@ class EventRendering(models.Model):
 
     def __str__(self):
         return f"{self.event_id} {self.language} {self.day}"
+
+
+class PublicCount(models.Model):
+    """
+    How many events, people or organizations the public sees (the home page, and the total
+    atop each list), kept so that no reader counts after each edit: counting the people is a
+    scan of every role and speaker of every published event (3.4 s at 100,000 events). A
+    change marks every count changed when it commits, and a task counts again
+    (events/cache/counts.py). Not a record: no history, no backup, no signals.
+    """
+
+    name = models.CharField(_("count"), max_length=32, primary_key=True)
+    value = models.PositiveBigIntegerField(_("value"))
+    # When the count that gave `value` started: a change that commits after it is not in it.
+    counted_at = models.DateTimeField(_("counted at"))
+    changed_at = models.DateTimeField(_("records changed at"), null=True)
+
+    # The cache's invalidation rules skip it (events/cache/receivers.py).
+    is_cache_state = True
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("public count")
+        verbose_name_plural = _("public counts")
+
+    def __str__(self):
+        return f"{self.name}: {self.value}"
+
+    @property
+    def is_current(self):
+        return self.changed_at is None or self.counted_at >= self.changed_at

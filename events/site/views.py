@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from events.cache import fragments, keys, renderings
+from events.cache.counts import shown as shown_counts
 from events.cache.generation import (
     cache,
     clock,
@@ -33,26 +34,27 @@ from .redirects import FollowsFormerSlugs
 
 def public_counts():
     """How many events, people and organizations the public sees: on the home page, and
-    each atop its own list. Each count is a scan of every published record, so each is
-    remembered until the next record change, on its own: a list needs only its own total,
-    and counting events is quick where counting people and organizations is not."""
+    each atop its own list. Counting them is a scan of every published record, so they are
+    kept in the database and counted again by a task after a change (events/cache/counts.py),
+    and remembered until the next record change."""
+    counts = remember("public-counts", lambda: shown_counts(["events", "people", "organizations"]))
     return {
-        "event_count": event_count(),
-        "person_count": person_count(),
-        "organization_count": organization_count(),
+        "event_count": counts["events"],
+        "person_count": counts["people"],
+        "organization_count": counts["organizations"],
     }
 
 
 def event_count():
-    return remember("event-count", lambda: Event.objects.published().count())
+    return remember("event-count", lambda: shown_counts(["events"]))["events"]
 
 
 def person_count():
-    return remember("person-count", lambda: Event.objects.published().people().count())
+    return remember("person-count", lambda: shown_counts(["people"]))["people"]
 
 
 def organization_count():
-    return remember("organization-count", lambda: Event.objects.published().organizations().count())
+    return remember("organization-count", lambda: shown_counts(["organizations"]))["organizations"]
 
 
 class HomeView(PublicPageMixin, TemplateView):
