@@ -48,4 +48,9 @@ def downloads_in_a_folder_of_their_own(settings, tmp_path):
     once (the immediate task backend), so no test reads another test's files."""
     settings.DATA_DOWNLOADS_DIR = tmp_path / "downloads"
     settings.DATA_DUMPS_DIR = tmp_path / "dumps"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "public-counts"],
+        }
+    }

@@ -320,7 +320,10 @@ DATA_DUMPS_DIR = env.path("DJANGO_DATA_DUMPS_DIR", default=BASE_DIR / "var" / "d
 DATA_DUMPS_KEEP = env.int("DJANGO_DATA_DUMPS_KEEP", default=10)
 TASKS = {
     "default": {
-        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        # "public-counts" has a worker of its own (deploy/): a recount takes seconds, and must
+        # not wait behind a build of the downloads, which takes minutes at 100,000 events.
+        "QUEUES": ["default", "public-counts"],
     }
 }
 # API rate limit per client address (DRF throttling, counted in the shared cache so that

@@ -5,7 +5,9 @@ change, so that no reader waits for a count after an edit.
 
 A change marks its connection (a reader on the same connection, as after an admin save or in
 a test, counts for itself what that connection sees). When the change commits, every count
-is marked changed and the `recount` task is queued (`manage.py db_worker`). Until the task has
+is marked changed and the `recount` task is queued on a queue of its own
+(`manage.py db_worker --queue-name public-counts`, so that it never waits behind a build of
+the downloads). Until the task has
 counted, readers are shown the previous counts, for at most PUBLIC_COUNTS_GRACE_SECONDS after
 the change; past that (no worker running) a reader counts and stores. A count keeps the time
 it started, so a change that commits while it counts leaves it stale.
@@ -52,7 +54,7 @@ def changes_committed():
     recount.enqueue()
 
 
-@task()
+@task(queue_name="public-counts")
 def recount():
     """Count again what changed since it was counted; retire the pages that show it."""
     stale = PublicCount.objects.filter(changed_at__gt=F("counted_at"))

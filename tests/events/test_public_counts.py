@@ -17,7 +17,12 @@ from tests.factories import EventFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+NO_WORKER = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "public-counts"],
+    }
+}
 
 
 def home_counts(client):
