@@ -10,7 +10,6 @@ anything is written, with the total known for the progress bar.
 
 import codecs
 import json
-import os
 
 from django.core.management.base import CommandError
 
@@ -22,19 +21,14 @@ LARGEST_RECORD = 64 * CHUNK_SIZE
 class RecordFile:
     def __init__(self, path):
         self.path = path
-        try:
-            self.size = os.path.getsize(path)
-        except FileNotFoundError as error:
-            raise CommandError(f"{path}: no such file.") from error
-        except OSError as error:
-            raise CommandError(f"{path}: cannot be read ({error.strerror}).") from error
-        self.read_bytes = 0
 
     def __iter__(self):
         """(line, value) for every object of the list; CommandError on a file that is not one."""
         try:
             with open(self.path, "rb") as file:
                 yield from _Reader(self, file).records()
+        except FileNotFoundError as error:
+            raise CommandError(f"{self.path}: no such file.") from error
         except OSError as error:
             raise CommandError(f"{self.path}: cannot be read ({error.strerror}).") from error
 
@@ -54,7 +48,7 @@ class _Reader:
         self.line, self.counted = 1, 0
         # The column of buffer[0], for errors on the first line of what is left in the buffer.
         self.column = 1
-        self.record_file.read_bytes = 0
+        self.bytes_read = 0
 
     def records(self):
         self.skip_space()
@@ -93,11 +87,11 @@ class _Reader:
         try:
             text = self.utf8.decode(data, final=not data)
         except UnicodeDecodeError as error:
-            offset = self.record_file.read_bytes + error.start
+            offset = self.bytes_read + error.start
             raise CommandError(
                 f"{self.record_file.path}: not UTF-8 text ({error.reason} at byte {offset})."
             ) from error
-        self.record_file.read_bytes += len(data)
+        self.bytes_read += len(data)
         self.buffer += text
         self.eof = not data
         return True

@@ -45,16 +45,21 @@ def public_counts():
     }
 
 
+def public_count(name):
+    """One of the public counts, for a list's total: a list needs only its own."""
+    return remember(f"{name}-count", lambda: shown_counts([name]))[name]
+
+
 def event_count():
-    return remember("event-count", lambda: shown_counts(["events"]))["events"]
+    return public_count("events")
 
 
 def person_count():
-    return remember("person-count", lambda: shown_counts(["people"]))["people"]
+    return public_count("people")
 
 
 def organization_count():
-    return remember("organization-count", lambda: shown_counts(["organizations"]))["organizations"]
+    return public_count("organizations")
 
 
 class HomeView(PublicPageMixin, TemplateView):
