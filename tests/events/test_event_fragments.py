@@ -179,16 +179,15 @@ def test_a_record_moved_to_another_event_leaves_the_first_event_page(client, rec
         assert shown in client.get(other.get_absolute_url()).content.decode()
 
 
-def test_parts_rendered_from_a_row_changed_meanwhile_are_not_kept(client):
-    """A change committed between the page reading the event's row and its content version
-    (a bulk load under load does this): the parts rendered from the old row must not be kept
-    under the new version, or the page keeps its old heading and structured data."""
+def page_after_a_change_committed_while_it_rendered(client, event):
+    """Ask for the event's page, committing a new title just after the view has read the
+    event's row (as a bulk load under load does), then ask again: what the second reader
+    gets."""
     from unittest import mock
 
     from events.models import Event
     from events.site.views import EventDetailView
 
-    event = EventFactory(title="Title as first read")
     read_row = EventDetailView.get_object
     edited = []
 
@@ -203,7 +202,16 @@ def test_parts_rendered_from_a_row_changed_meanwhile_are_not_kept(client):
 
     with mock.patch.object(EventDetailView, "get_object", read_row_then_commit_a_change):
         client.get(event.get_absolute_url())
-    page = client.get(event.get_absolute_url()).content.decode()
+    return client.get(event.get_absolute_url()).content.decode()
+
+
+def test_parts_rendered_from_a_row_changed_meanwhile_are_not_kept(client):
+    """A change committed between the page reading the event's row and its content version
+    (a bulk load under load does this): the parts rendered from the old row must not be kept
+    under the new version, or the page keeps its old heading and structured data."""
+    event = EventFactory(title="Title as first read")
+
+    page = page_after_a_change_committed_while_it_rendered(client, event)
 
     assert "Title committed meanwhile</h1>" in page
     assert "Title as first read" not in page  # neither in the body nor the structured data

@@ -23,7 +23,11 @@ from events.models import CacheGeneration, Event, EventRendering, Role
 from people.models import Person
 from tests.admin_forms import change_url, changeform_data, inline_index
 from tests.conftest import SHANGHAI_SLUG
-from tests.events.test_event_fragments import CHANGES, record  # noqa: F401 (a fixture)
+from tests.events.test_event_fragments import (  # noqa: F401 (record: a fixture)
+    CHANGES,
+    page_after_a_change_committed_while_it_rendered,
+    record,
+)
 from tests.factories import EventFactory, PersonFactory, PresentationFactory, RoleFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("caches_off")]
@@ -144,26 +148,9 @@ def test_a_draft_is_never_kept(admin_client):
 def test_a_render_from_rows_changed_meanwhile_is_not_kept(client):
     """A change committed between the page reading the event's row (and the rendering's
     version with it) and storing what it rendered from the older rows."""
-    from unittest import mock
-
-    from events.site.views import EventDetailView
-
     event = EventFactory(title="Title as first read")
-    read_row = EventDetailView.get_object
-    edited = []
 
-    def read_row_then_commit_a_change(view, queryset=None):
-        row = read_row(view, queryset)
-        if not edited:
-            edited.append(True)
-            other = Event.objects.get(pk=row.pk)
-            other.title = other.title_en = "Title committed meanwhile"
-            other.save()
-        return row
-
-    with mock.patch.object(EventDetailView, "get_object", read_row_then_commit_a_change):
-        client.get(event.get_absolute_url())
-    page = client.get(event.get_absolute_url()).content.decode()
+    page = page_after_a_change_committed_while_it_rendered(client, event)
 
     assert "Title committed meanwhile</h1>" in page
     assert "Title as first read" not in page
