@@ -291,7 +291,7 @@ def test_event_page_citation_adds_no_queries(client, django_assert_num_queries, 
     cache.clear()
 
     # The same count as the page's budget (tests/events/test_views.py): nothing for citing,
-    # nor for the change summary (read with the event's row).
-    with django_assert_num_queries(9):
+    # nor for the change summary (read with the event's row for the render).
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert b'class="cite"' in response.content

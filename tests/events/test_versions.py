@@ -232,8 +232,8 @@ def test_record_pages_spend_no_query_on_versions(client, django_assert_num_queri
         talk = PresentationFactory(speakers=[PersonFactory()])
         RoleFactory(event=talk.event, kind="chair")
 
-    # The record page's nine (tests/events/test_citations.py), the presentation's three.
-    with django_assert_num_queries(9):
+    # The record page's render, ten (tests/events/test_citations.py), the presentation's three.
+    with django_assert_num_queries(10):
         assert client.get(talk.event.get_absolute_url()).status_code == 200
     with django_assert_num_queries(3):
         response = client.get(talk.get_absolute_url())

@@ -157,9 +157,10 @@ def test_event_page_queries_do_not_grow_with_roles(client, django_assert_num_que
     for n in range(roles):
         PresentationFactory(event=event, speakers=[PersonFactory()], order=n + 1)
 
-    # The record's nine: "Last changed … — N changes" comes with the event's row, and the
-    # Cite section adds none.
-    with django_assert_num_queries(9):
+    # A render: the event's light row (with its kept rendering, none yet), the event again
+    # with what its body shows ("Last changed … — N changes" with that row), its related
+    # records; the Cite section adds none.
+    with django_assert_num_queries(10):
         response = client.get(event.get_absolute_url())
     assert response.status_code == 200
 
