@@ -187,9 +187,7 @@ class EventDetailView(citing.SignpostingMixin, PublicPageMixin, FollowsFormerSlu
         """The event with everything its body shows, read again for a render: the rendering
         is stored with the version read with the first row (renderings.store), so a write
         between the two reads keeps this render from being stored."""
-        event = (
-            Event.objects.select_related("series").with_change_summary().get(pk=event.pk)
-        )
+        event = Event.objects.select_related("series").with_change_summary().get(pk=event.pk)
         prefetch_related_objects([event], *shapes.everything_shown())
         return event
 
