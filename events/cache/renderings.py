@@ -28,6 +28,7 @@ from events.models.cache import new_token
 logger = logging.getLogger(__name__)
 
 PARTS = ("body", "structured_data", "citation_meta")
+CARD = ("card", "card_generation")
 
 
 def retire(event_pks):
@@ -44,7 +45,7 @@ def retire(event_pks):
         ],
         update_conflicts=True,
         unique_fields=["event", "language"],
-        update_fields=["version", "day", "generation", *PARTS],
+        update_fields=["version", "day", "generation", *PARTS, *CARD],
     )
 
 
@@ -76,28 +77,44 @@ def store(event, language, day, parts):
         # No generation yet (a new database): made now, for the next reader to store with.
         CacheGeneration.current()
         return
+    row = {
+        "day": day,
+        "generation": generation,
+        "version": new_token(),
+        **{part: parts[part] for part in PARTS},
+    }
+    # A card kept in the row stays: no write changed the event since it was read.
+    stored_unless_changed(
+        [(event.pk, event.rendering_version)], language, [row], {"card": "", "card_generation": ""}
+    )
+
+
+def stored_unless_changed(events, language, rows, kept):
+    """Insert each event's row for this language, or replace the columns `rows` give of the
+    row it has if its version is still the one read with the event ((pk, version) pairs; a
+    NULL version, no row then, never matches). The columns of `kept` are left as they are
+    in a row that exists, and take its values in a new one."""
     table = connection.ops.quote_name(EventRendering._meta.db_table)
-    columns = ["event_id", "language", "day", "generation", "version", *PARTS]
-    updated = ", ".join(f"{column} = excluded.{column}" for column in columns[2:])
-    # One statement on both databases: insert, or replace the row if its version is still
-    # the one read with the event (a NULL version, no row then, never matches).
+    columns = ["event_id", "language", *rows[0], *kept]
+    updated = ", ".join(f"{column} = excluded.{column}" for column in rows[0])
+    # One statement on both databases.
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT (event_id, language) DO UPDATE SET {updated} "
         f"WHERE {table}.version = %s"
     )
-    values = [event.pk, language, day, generation, new_token(), *(parts[p] for p in PARTS)]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # A write still holding the row has changed the page: the store would fail
+                # A write still holding the row has changed the event: the store would fail
                 # once it commits, so a reader need not wait for it.
                 cursor.execute("SET LOCAL lock_timeout = '100ms'")
-            cursor.execute(sql, [*values, event.rendering_version])
+            for (pk, version), row in zip(events, rows, strict=True):
+                cursor.execute(sql, [pk, language, *row.values(), *kept.values(), version])
     except DatabaseError:
-        # Not kept this time (a write holds the row, or SQLite's write lock): the page is
+        # Not kept this time (a write holds a row, or SQLite's write lock): the page is
         # served all the same.
-        logger.info("Event page %s: rendering not stored", event.pk, exc_info=True)
+        logger.info("Events %s: rendering not stored", [pk for pk, _ in events], exc_info=True)
 
 
 def loaded(sender, instance, raw=False, **kwargs):

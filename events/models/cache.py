@@ -64,7 +64,8 @@ class EventRendering(models.Model):
     """
     An event page's body, structured data and citation tags as rendered for one language on
     one day (the Cite section gives today as the day of access), kept so that a page whose
-    caches are cold is read as this one row with the event's (events/cache/renderings.py).
+    caches are cold is read as this one row with the event's (events/cache/renderings.py);
+    and the event's card in lists, for any day.
     Every write that changes what the page shows empties the rows of its events and gives
     them a new `version`, in the write's own transaction; a bulk write replaces the
     `renderings` generation instead. Not a record: no history, no backup, no signals.
@@ -86,6 +87,10 @@ class EventRendering(models.Model):
     body = models.TextField(_("body"), blank=True)
     structured_data = models.TextField(_("structured data"), blank=True)
     citation_meta = models.TextField(_("citation tags"), blank=True)
+    # The event's card in lists (home, events, a series), the same whatever the day: kept
+    # with a generation of its own, so that a page stored on a later day keeps it.
+    card = models.TextField(_("card"), blank=True)
+    card_generation = models.CharField(_("card generation"), max_length=32, blank=True)
 
     # The cache's invalidation rules skip it (events/cache/receivers.py).
     is_cache_state = True

@@ -76,6 +76,18 @@ class EventQuerySet(NaturalKeyQuerySet):
             renderings_now=Subquery(CacheGeneration.objects.filter(pk=1).values("renderings")),
         )
 
+    def with_card(self, language):
+        """With the event's card kept for this language (`rendering_card`, None without
+        one, its generation and version) and the current rendering generation, in the same
+        query (events/cache/cards.py)."""
+        kept = FilteredRelation("renderings", condition=Q(renderings__language=language))
+        return self.annotate(kept_card=kept).annotate(
+            rendering_card=F("kept_card__card"),
+            rendering_card_generation=F("kept_card__card_generation"),
+            rendering_version=F("kept_card__version"),
+            renderings_now=Subquery(CacheGeneration.objects.filter(pk=1).values("renderings")),
+        )
+
     def with_latest_version(self):
         """With the record its latest public version keeps, as `latest_record` (or None)."""
         from .versions import latest_record

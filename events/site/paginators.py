@@ -2,27 +2,36 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 
 
-class OnePassPaginator(Paginator):
+class RankedPaginator(Paginator):
     """
-    Pages whose rows carry the total (COUNT(*) OVER ()), so that a page costs one query
-    instead of COUNT and then the page. For ranked search that halves the work: either
-    query must find and rank every match. Not for plain date-ordered lists, which an index
-    serves by reading only the page's rows while a window count would read them all.
+    Pages of a ranked search. Either COUNT or the page must find and rank every match, so
+    one query does both: it reads the page's keys with the total (COUNT(*) OVER ()), and a
+    second reads the page's rows in full (`rows(pks)`). A window over full rows would hold
+    every match's whole row (spilling to disk at thousands of matches); over keys it stays
+    in memory.
 
     A page past the end (no rows) falls back to Django's COUNT, to raise EmptyPage.
     """
 
-    def __init__(self, object_list, per_page, orphans=0, **kwargs):
+    def __init__(self, object_list, per_page, *, rows, orphans=0, **kwargs):
         if orphans:
-            raise ValueError("OnePassPaginator cannot move orphans: it counts from the page.")
-        super().__init__(object_list.annotate(found_total=Window(Count("pk"))), per_page, **kwargs)
+            raise ValueError("RankedPaginator cannot move orphans: it counts from the page.")
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
 
     def page(self, number):
         if isinstance(number, int) and number >= 1:
             bottom = (number - 1) * self.per_page
-            rows = list(self.object_list[bottom : bottom + self.per_page])
-            if rows:
-                self.count = rows[0].found_total  # instead of the cached COUNT query
+            found = list(
+                self.object_list.annotate(found_total=Window(Count("pk"))).values_list(
+                    "pk", "found_total"
+                )[bottom : bottom + self.per_page]
+            )
+            if found:
+                self.count = found[0][1]  # instead of the cached COUNT query
+                by_pk = {row.pk: row for row in self.rows([pk for pk, _ in found])}
+                # A row gone between the two queries (deleted, unpublished) is left out.
+                rows = [by_pk[pk] for pk, _ in found if pk in by_pk]
                 return self._get_page(rows, self.validate_number(number), self)
         return super().page(number)
 

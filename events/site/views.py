@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from events.cache import fragments, keys, renderings
+from events.cache import cards, fragments, keys, renderings
 from events.cache.counts import shown as shown_counts
 from events.cache.generation import (
     cache,
@@ -28,7 +28,7 @@ from events.site import versions
 from people.slugs import former_slug_target
 
 from .forms import EventFilterForm
-from .paginators import KnownCountPaginator, OnePassPaginator
+from .paginators import KnownCountPaginator, RankedPaginator
 from .redirects import FollowsFormerSlugs
 
 
@@ -70,7 +70,10 @@ class HomeView(PublicPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         published = Event.objects.published()
         context.update(public_counts())
-        context["latest_events"] = published.for_listing()[: self.latest_count]
+        language = get_language()
+        context["latest_events"] = cards.shown(
+            published.with_card(language)[: self.latest_count], language
+        )
         return context
 
 
@@ -94,11 +97,18 @@ class EventListView(PublicPageMixin, ListView):
             return published.none()
         if self.form.is_bound:
             published = self.form.filter(published)
-        return published.for_listing()
+        return published
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        language = get_language()
         if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"):
-            return OnePassPaginator(queryset, per_page, **kwargs)
+            return RankedPaginator(
+                queryset,
+                per_page,
+                rows=lambda pks: Event.objects.published().filter(pk__in=pks).with_card(language),
+                **kwargs,
+            )
+        queryset = queryset.with_card(language)
         if not self.form.is_bound or (
             self.form.is_valid() and not any(self.form.cleaned_data.values())
         ):
@@ -121,6 +131,7 @@ class EventListView(PublicPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["events"] = cards.shown(context["events"], get_language())
         context["form"] = self.form
         context["applied_filters"] = self.form.applied()
         return context
@@ -316,11 +327,12 @@ class SeriesDetailView(PublicPageMixin, ListView):
             Event.objects.published()
             .filter(series=self.series)
             .order_by("start_date", "pk")
-            .for_listing()
+            .with_card(get_language())
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["events"] = cards.shown(context["events"], get_language())
         context["series"] = self.series
         context["structured_data"] = jsonld.as_script(
             jsonld.series_jsonld(self.series, context["events"])

@@ -561,9 +561,10 @@ def test_filtered_event_list_queries_do_not_grow(client, django_assert_num_queri
     # The search documents of these writes, rebuilt as when they commit (a test never does).
     search_documents.bring_up_to_date()
 
-    # A search reads its page and its total in one query (OnePassPaginator); the filter
-    # options (years, organizations, topics, series) one query each.
-    with django_assert_num_queries(6):
+    # A search ranks its matches and counts them in one query, then reads its page's
+    # events (RankedPaginator) and, their cards not kept yet, their organizations; the
+    # filter options (years, organizations, topics, series) one query each.
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:list"), {"q": "governance", "topic": "t"})
     assert len(response.context["events"]) == min(events, 20)
     assert response.context["paginator"].count == events
