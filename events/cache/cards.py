@@ -64,6 +64,6 @@ def store(events, language):
             "day": None,
             "generation": "",
             "version": new_token(),
-            **{part: "" for part in renderings.PARTS},
+            **dict.fromkeys(renderings.PARTS, ""),
         },
     )

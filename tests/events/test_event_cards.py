@@ -43,9 +43,11 @@ def hosted():
 
 
 def card(event, language="en"):
-    return EventRendering.objects.filter(event=event, language=language).values_list(
-        "card", flat=True
-    ).first()
+    return (
+        EventRendering.objects.filter(event=event, language=language)
+        .values_list("card", flat=True)
+        .first()
+    )
 
 
 def listed(client, name="events:list", **kwargs):
@@ -90,23 +92,33 @@ def test_each_language_keeps_its_own_card(client):
     assert "English title" in card(event, "en")
 
 
+def rename_event(participation):
+    participation.event.title = "Renamed week"
+    participation.event.save()
+
+
+def rename_organization(participation):
+    participation.organization.short_name = "RENAMED"
+    participation.organization.save()
+
+
+def make_sponsor(participation):
+    participation.part = EventOrganization.Part.SPONSOR
+    participation.save()
+
+
+def add_organization(participation):
+    EventOrganizationFactory(
+        event=participation.event, organization=OrganizationFactory(short_name="ADDED")
+    )
+
+
 # The card shows its event's date, format, title and status, and its organizations' labels.
 CHANGES = {
-    "event": (lambda p: setattr(p.event, "title", "Renamed week") or p.event.save(), "Renamed week"),
-    "organization": (
-        lambda p: setattr(p.organization, "short_name", "RENAMED") or p.organization.save(),
-        "RENAMED",
-    ),
-    "participation": (
-        lambda p: setattr(p, "part", EventOrganization.Part.SPONSOR) or p.save(),
-        "Sponsor",
-    ),
-    "another organization": (
-        lambda p: EventOrganizationFactory(
-            event=p.event, organization=OrganizationFactory(short_name="ADDED")
-        ),
-        "ADDED",
-    ),
+    "event": (rename_event, "Renamed week"),
+    "organization": (rename_organization, "RENAMED"),
+    "participation": (make_sponsor, "Sponsor"),
+    "another organization": (add_organization, "ADDED"),
 }
 
 
