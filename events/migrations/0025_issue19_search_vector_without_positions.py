@@ -23,6 +23,8 @@ def vector_of(expression):
             f"GENERATED ALWAYS AS ({expression}) STORED"
         )
         schema_editor.execute(f"CREATE INDEX {INDEX} ON {TABLE} USING gin (search_vector)")
+        # The planner's figures for the new column, before the first search needs them.
+        schema_editor.execute(f"ANALYZE {TABLE}")
 
     return rebuild
 
