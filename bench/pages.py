@@ -93,6 +93,8 @@ def main():
     pages = {
         "home": first_url("home", "events:home", "events:list"),
         "event list": event_list,
+        "event list uncached": event_list,
+        "home uncached": first_url("home", "events:home", "events:list"),
         "list with search": f"{event_list}?{search_param}={term}",
         "list with search uncached": f"{event_list}?{search_param}={term}",
         "event page": reverse("events:detail", kwargs={"slug": event}),
