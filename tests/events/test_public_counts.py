@@ -12,7 +12,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from events.cache import counts
-from events.models import Event, PublicCount
+from events.models import CacheGeneration, Event, PublicCount
+from tests.events.test_page_keys import purges  # noqa: F401 (a fixture)
 from tests.factories import EventFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,12 +43,14 @@ def test_a_reader_after_an_edit_reads_the_kept_counts_while_the_task_counts(
     client, published_event, settings, django_assert_num_queries
 ):
     settings.TASKS = NO_WORKER
+    CacheGeneration.current()  # as on a site that has served a page: cards are kept
     assert home_counts(client) == {"event_count": 1, "person_count": 1}
     RoleFactory()  # a second event and person, committed; the task is queued, not yet run
 
     with override_settings(PAGE_CACHE_SECONDS=0):
-        # The kept counts in one query, then the latest events and their organizations.
-        with django_assert_num_queries(3):
+        # The kept counts in one query, then the latest events with their kept cards, the
+        # organizations of the new event and its card kept (BEGIN, INSERT, COMMIT).
+        with django_assert_num_queries(6):
             shown = home_counts(client)
         assert shown == {"event_count": 1, "person_count": 1}
 
@@ -111,3 +114,17 @@ def test_a_change_that_is_rolled_back_leaves_the_counts_alone(client, published_
         not row.changed_at or row.changed_at < row.counted_at for row in PublicCount.objects.all()
     )
     assert set(kept) == {"events", "people", "organizations"}
+
+
+@override_settings(EDGE_PURGE_URLS=["http://edge.invalid/"])
+def test_the_task_s_count_purges_the_lists_at_the_edge(client, published_event, settings, purges):
+    """An edge cache keeps the pages that showed the previous counts: the new count drops
+    them there too, and nothing else."""
+    settings.TASKS = NO_WORKER
+    home_counts(client)
+    RoleFactory()
+    purges.clear()  # the change's own purge, when it committed
+
+    counts.recount.call()
+
+    assert [keys for _, _, keys in purges] == ["lists"]
