@@ -117,7 +117,12 @@ def test_a_change_that_is_rolled_back_leaves_the_counts_alone(client, published_
 
 
 @override_settings(EDGE_PURGE_URLS=["http://edge.invalid/"])
-def test_the_task_s_count_purges_the_lists_at_the_edge(client, published_event, settings, purges):
+def test_the_task_s_count_purges_the_lists_at_the_edge(
+    client,
+    published_event,
+    settings,
+    purges,  # noqa: F811 (the fixture)
+):
     """An edge cache keeps the pages that showed the previous counts: the new count drops
     them there too, and nothing else."""
     settings.TASKS = NO_WORKER
