@@ -18,6 +18,15 @@ def shanghai(db):
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Passwords hashed by a cheap hasher: the production one's million rounds cost 0.4–0.7 s
+    on this project's 2-core machines for each user a test makes (pytest-django's admin_user
+    among them, about 300 tests) and each sign-in. What the tests check of passwords (the
+    validators, the lockout, a restore's round trip) holds with any hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def english_until_a_test_says_otherwise():
     """A request activates its language in the test's thread and Django leaves it active
     after the response; reset it so that one test's Chinese page cannot change the next

@@ -169,7 +169,6 @@ def test_rejected_malformed_request_still_sends_security_headers(client):
 
 
 def test_lockout_page_sends_security_headers(client, settings, django_user_model):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     django_user_model.objects.create_user("editor", password="a long passphrase 42")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(reverse("admin:login"), {"username": "editor", "password": "no"})

@@ -8,13 +8,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple 42"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Each test makes several login attempts; the production hasher's slowness is the point
-    # in production and only costs time here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor(db):
     return get_user_model().objects.create_user(
