@@ -10,12 +10,11 @@ page stored beside it. The writes that empty an event's page (fragments.retire) 
 card too, and a bulk write retires every card with every page (a new rendering generation).
 """
 
-from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from events.models import CacheGeneration, shapes
+from events.models import shapes
 from events.models.cache import new_token
 
 from . import renderings
@@ -50,11 +49,8 @@ def current(event):
 
 def store(events, language):
     """Keep these cards, each unless a write changed its event since its row was read."""
-    if connection.in_atomic_block:
-        return  # as renderings.store: a test's or a script's render is not the reader's
-    generation = events[0].renderings_now
+    generation = renderings.generation_to_store_with(events[0])
     if generation is None:
-        CacheGeneration.current()  # for the next reader to store with
         return
     renderings.stored_unless_changed(
         [(event.pk, event.rendering_version) for event in events],

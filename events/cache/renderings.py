@@ -70,12 +70,8 @@ def stored(event, day):
 
 def store(event, language, day, parts):
     """Keep these parts unless a write changed the event's rows since its row was read."""
-    if connection.in_atomic_block:
-        return
-    generation = getattr(event, "renderings_now", None)
+    generation = generation_to_store_with(event)
     if generation is None:
-        # No generation yet (a new database): made now, for the next reader to store with.
-        CacheGeneration.current()
         return
     row = {
         "day": day,
@@ -85,8 +81,21 @@ def store(event, language, day, parts):
     }
     # A card kept in the row stays: no write changed the event since it was read.
     stored_unless_changed(
-        [(event.pk, event.rendering_version)], language, [row], {"card": "", "card_generation": ""}
+        [(event.pk, event.rendering_version)], language, [row], dict.fromkeys(CARD, "")
     )
+
+
+def generation_to_store_with(event):
+    """The rendering generation read with this event, or None when nothing is to be stored:
+    inside a transaction (a failed write would break the caller's, and a test's or a
+    script's render is not the reader's), or on a new database with no generation yet (made
+    now, for the next reader to store with)."""
+    if connection.in_atomic_block:
+        return None
+    generation = getattr(event, "renderings_now", None)
+    if generation is None:
+        CacheGeneration.current()
+    return generation
 
 
 def stored_unless_changed(events, language, rows, kept):

@@ -65,26 +65,26 @@ class EventQuerySet(NaturalKeyQuerySet):
         """With the event page's rendering kept for this language (its `rendering_` fields,
         None without one) and the current rendering generation, in the same query
         (events/cache/renderings.py)."""
-        kept = FilteredRelation("renderings", condition=Q(renderings__language=language))
-        return self.annotate(kept_rendering=kept).annotate(
-            rendering_body=F("kept_rendering__body"),
-            rendering_structured_data=F("kept_rendering__structured_data"),
-            rendering_citation_meta=F("kept_rendering__citation_meta"),
-            rendering_day=F("kept_rendering__day"),
-            rendering_generation=F("kept_rendering__generation"),
-            rendering_version=F("kept_rendering__version"),
-            renderings_now=Subquery(CacheGeneration.objects.filter(pk=1).values("renderings")),
+        return self.with_kept_rendering(
+            language,
+            "kept_rendering",
+            ["body", "structured_data", "citation_meta", "day", "generation", "version"],
         )
 
     def with_card(self, language):
         """With the event's card kept for this language (`rendering_card`, None without
         one, its generation and version) and the current rendering generation, in the same
         query (events/cache/cards.py)."""
+        return self.with_kept_rendering(
+            language, "kept_card", ["card", "card_generation", "version"]
+        )
+
+    def with_kept_rendering(self, language, alias, columns):
+        """These columns of the event's rendering row for this language, as `rendering_…`,
+        and the current rendering generation as `renderings_now`."""
         kept = FilteredRelation("renderings", condition=Q(renderings__language=language))
-        return self.annotate(kept_card=kept).annotate(
-            rendering_card=F("kept_card__card"),
-            rendering_card_generation=F("kept_card__card_generation"),
-            rendering_version=F("kept_card__version"),
+        return self.annotate(**{alias: kept}).annotate(
+            **{f"rendering_{column}": F(f"{alias}__{column}") for column in columns},
             renderings_now=Subquery(CacheGeneration.objects.filter(pk=1).values("renderings")),
         )
 
