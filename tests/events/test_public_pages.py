@@ -520,6 +520,25 @@ def test_sitemap_index_splits_sections_into_parts_within_the_limit(client, monke
     assert drafted.slug not in events
 
 
+@override_settings(PAGE_CACHE_SECONDS=0, PUBLIC_DATA_CACHE_SECONDS=0)
+def test_sitemap_index_reads_the_kept_counts_instead_of_counting(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        RoleFactory(event=PresentationFactory().event)
+    client.get("/sitemap.xml")  # this connection wrote the records: it counts and keeps them
+
+    with CaptureQueriesContext(connection) as queries:
+        index = client.get("/sitemap.xml").content.decode()
+
+    counted = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    # Only presentations, which have no kept count, are counted; people, organizations and
+    # events come from events.PublicCount.
+    assert len(counted) == 1 and "events_presentation" in counted[0]
+    assert index.count("sitemap-people.xml") == 1
+
+
 @pytest.mark.parametrize("events", [1, 12])
 def test_sitemap_part_queries_do_not_grow_with_events(client, django_assert_num_queries, events):
     for _ in range(events):
