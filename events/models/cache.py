@@ -112,14 +112,17 @@ class EventRendering(models.Model):
 class PublicCount(models.Model):
     """
     How many events, people or organizations the public sees (the home page, and the total
-    atop each list), kept so that no reader counts after each edit: counting the people is a
-    scan of every role and speaker of every published event (3.4 s at 100,000 events). A
-    change marks every count changed when it commits, and a task counts again
-    (events/cache/counts.py). Not a record: no history, no backup, no signals.
+    atop each list), and the event list's filter options in each language, kept so that no
+    reader computes them after each edit: counting the people is a scan of every role and
+    speaker of every published event, and the filter options a grouping of every published
+    event's organizations (bench/README.md has the times at 100,000 events). A change marks every row
+    changed when it commits, and a task computes them again (events/cache/counts.py). Not a
+    record: no history, no backup, no signals.
     """
 
     name = models.CharField(_("count"), max_length=32, primary_key=True)
-    value = models.PositiveBigIntegerField(_("value"))
+    # A number for a count; for the filter options, what EventQuerySet.filter_choices gives.
+    value = models.JSONField(_("value"))
     # When the count that gave `value` started: a change that commits after it is not in it.
     counted_at = models.DateTimeField(_("counted at"))
     changed_at = models.DateTimeField(_("records changed at"), null=True)

@@ -104,6 +104,20 @@ class EventQuerySet(NaturalKeyQuerySet):
         """The years these events started in, latest first."""
         return [day.year for day in self.dates("start_date", "year", order="DESC")]
 
+    def filter_choices(self, organization_limit):
+        """The event list's filter options over these events, as JSON keeps them: years,
+        and [slug, label] pairs of the `organization_limit` busiest organizations, the
+        topics and the series used (labels in the active language)."""
+        return {
+            "years": self.years(),
+            "organizations": [
+                [organization.slug, organization.label_with_parent]
+                for organization in self.busiest_organizations(organization_limit)
+            ],
+            "topics": [[topic.slug, topic.name] for topic in self.topics_used()],
+            "series": [[series.slug, series.name] for series in self.series_used()],
+        }
+
     def busiest_organizations(self, limit):
         """The `limit` organizations hosting or supporting most of these events, busiest
         first (ties by name)."""

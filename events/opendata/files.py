@@ -142,6 +142,12 @@ def withdrawing():
     transaction.get_connection().downloads_withdrawing = True
 
 
+def is_withdrawing():
+    """Whether the current transaction, or the one committing, took something out of the
+    published record (read at commit before rebuild_soon() forgets it)."""
+    return getattr(transaction.get_connection(), "downloads_withdrawing", False)
+
+
 def mark_withdrawn():
     """Until a build that starts after now has finished, the built files may hold a record
     that is no longer public: the views stream from the database instead (`DownloadView`)."""

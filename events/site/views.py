@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from events.cache import cards, fragments, keys, renderings
+from events.cache.counts import filter_choices_name
 from events.cache.counts import shown as shown_counts
 from events.cache.generation import (
     cache,
@@ -46,7 +47,8 @@ def public_counts():
 
 
 def public_count(name):
-    """One of the public counts, for a list's total: a list needs only its own."""
+    """One of the kept public figures (a list's total, or the event list's filter options):
+    a list needs only its own."""
     return remember(f"{name}-count", lambda: shown_counts([name]))[name]
 
 
@@ -81,14 +83,11 @@ class EventListView(PublicPageMixin, ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
     paginate_by = settings.EVENTS_PER_PAGE
-    # Offered in the organization filter; any other is reachable from its own page.
-    organization_options = 30
-
     def get_queryset(self):
         published = Event.objects.published()
         self.form = EventFilterForm(
             self.request.GET or None,
-            **remember("event-filter-choices", lambda: self.filter_choices(published)),
+            **public_count(filter_choices_name(get_language())),
             find_organization=lambda slug: getattr(
                 published.participating_organization(slug), "label_with_parent", None
             ),
@@ -115,19 +114,6 @@ class EventListView(PublicPageMixin, ListView):
             # Every published event (any page of it): the home page's total, remembered.
             return KnownCountPaginator(queryset, per_page, count=event_count(), **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
-
-    def filter_choices(self, published):
-        """The filters' options: the same for every list address, and each a scan of every
-        published event, so kept until the next record change (remember)."""
-        return {
-            "years": published.years(),
-            "organizations": [
-                (organization.slug, organization.label_with_parent)
-                for organization in published.busiest_organizations(self.organization_options)
-            ],
-            "topics": [(topic.slug, topic.name) for topic in published.topics_used()],
-            "series": [(series.slug, series.name) for series in published.series_used()],
-        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,12 +10,13 @@ These tests commit (transaction=True), as the site's writes do, so that the comm
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 from django.urls import reverse
 
 from events.cache import counts
 from events.models import CacheGeneration, Event, PublicCount
 from tests.events.test_page_keys import purges  # noqa: F401 (a fixture)
-from tests.factories import EventFactory, RoleFactory
+from tests.factories import EventFactory, RoleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,3 +136,55 @@ def test_the_task_s_count_purges_the_lists_at_the_edge(
     counts.recount.call()
 
     assert [keys for _, _, keys in purges] == ["lists"]
+
+
+def offered_topics(client, language="en"):
+    with translation.override(language):
+        response = client.get(reverse("events:list"))
+    assert response.status_code == 200
+    return [label for slug, label in response.context["form"].fields["topic"].choices if slug]
+
+
+def test_a_reader_after_an_edit_is_offered_the_kept_filter_options_while_the_task_runs(
+    client, published_event, settings, django_assert_num_queries
+):
+    """The event list's filter options are a grouping of every published event: after an
+    edit the list reads them from one kept row, and the task computes them again."""
+    settings.TASKS = NO_WORKER
+    assert offered_topics(client) == []
+    TopicFactory(name="Smart cities").events.add(published_event)  # committed; task queued
+
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        # The kept options and count (one query each), the page's events, and the edited
+        # event's card made again (its organizations; BEGIN, INSERT, COMMIT; on PostgreSQL
+        # the store's lock timeout): no query groups the published events.
+        with django_assert_num_queries(7 + (connection.vendor == "postgresql")):
+            assert offered_topics(client) == []
+
+        counts.recount.call()
+
+        assert offered_topics(client) == ["Smart cities"]
+
+
+def test_each_language_keeps_its_own_filter_options(client, published_event):
+    TopicFactory(name_en="Smart cities", name_zh_hans="智慧城市").events.add(published_event)
+
+    assert offered_topics(client, "en") == ["Smart cities"]
+    assert offered_topics(client, "zh-hans") == ["智慧城市"]
+    assert {"event-filter-choices:en", "event-filter-choices:zh-hans"} <= set(
+        PublicCount.objects.values_list("name", flat=True)
+    )
+
+
+def test_after_an_unpublish_the_options_name_nothing_that_is_no_longer_public(
+    client, published_event, settings
+):
+    settings.TASKS = NO_WORKER
+    TopicFactory(name="Smart cities").events.add(published_event)
+    counts.recount.call()
+    assert offered_topics(client) == ["Smart cities"]
+
+    published_event.status = Event.Status.DRAFT
+    published_event.save()
+
+    assert offered_topics(client) == []
