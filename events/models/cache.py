@@ -115,9 +115,9 @@ class PublicCount(models.Model):
     atop each list), and the event list's filter options in each language, kept so that no
     reader computes them after each edit: counting the people is a scan of every role and
     speaker of every published event, and the filter options a grouping of every published
-    event's organizations (bench/README.md has the times at 100,000 events). A change marks every row
-    changed when it commits, and a task computes them again (events/cache/counts.py). Not a
-    record: no history, no backup, no signals.
+    event's organizations (bench/README.md has the times at 100,000 events). A change marks
+    every row changed when it commits, and a task computes them again
+    (events/cache/counts.py). Not a record: no history, no backup, no signals.
     """
 
     name = models.CharField(_("count"), max_length=32, primary_key=True)

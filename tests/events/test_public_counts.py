@@ -10,8 +10,8 @@ These tests commit (transaction=True), as the site's writes do, so that the comm
 import pytest
 from django.db import connection
 from django.test import override_settings
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from events.cache import counts
 from events.models import CacheGeneration, Event, PublicCount
