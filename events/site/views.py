@@ -83,6 +83,7 @@ class EventListView(PublicPageMixin, ListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
     paginate_by = settings.EVENTS_PER_PAGE
+
     def get_queryset(self):
         published = Event.objects.published()
         self.form = EventFilterForm(
