@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -107,7 +108,9 @@ class EventQuerySet(NaturalKeyQuerySet):
     def filter_choices(self, organization_limit):
         """The event list's filter options over these events, as JSON keeps them: years,
         and [slug, label] pairs of the `organization_limit` busiest organizations, the
-        topics and the series used (labels in the active language)."""
+        topics and the series used (labels in the active language); and under "counts", how
+        many of these events each value of one filter gives, so that a list narrowed by one
+        filter need not count them (the same conditions as events.filters)."""
         return {
             "years": self.years(),
             "organizations": [
@@ -116,7 +119,19 @@ class EventQuerySet(NaturalKeyQuerySet):
             ],
             "topics": [[topic.slug, topic.name] for topic in self.topics_used()],
             "series": [[series.slug, series.name] for series in self.series_used()],
+            "counts": {
+                "year": self.counts_by(ExtractYear("start_date")),
+                "kind": self.counts_by(F("kind")),
+                "mode": self.counts_by(F("attendance_mode")),
+                "topic": self.counts_by(F("topics__slug")),
+                "series": self.counts_by(F("series__slug")),
+            },
         }
+
+    def counts_by(self, value):
+        """{str(value): how many of these events have it} (JSON keys are strings)."""
+        rows = self.order_by().values_list(value).annotate(n=Count("pk", distinct=True))
+        return {str(key): n for key, n in rows if key is not None}
 
     def busiest_organizations(self, limit):
         """The `limit` organizations hosting or supporting most of these events, busiest

@@ -86,9 +86,11 @@ class EventListView(PublicPageMixin, ListView):
 
     def get_queryset(self):
         published = Event.objects.published()
+        self.filter_choices = dict(public_count(filter_choices_name(get_language())))
+        self.kept_counts = self.filter_choices.pop("counts", {})
         self.form = EventFilterForm(
             self.request.GET or None,
-            **public_count(filter_choices_name(get_language())),
+            **self.filter_choices,
             find_organization=lambda slug: getattr(
                 published.participating_organization(slug), "label_with_parent", None
             ),
@@ -114,7 +116,21 @@ class EventListView(PublicPageMixin, ListView):
         ):
             # Every published event (any page of it): the home page's total, remembered.
             return KnownCountPaginator(queryset, per_page, count=event_count(), **kwargs)
+        count = self.kept_count()
+        if count is not None:
+            return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
+
+    def kept_count(self):
+        """The kept number of events of a list narrowed by one filter (year, kind, mode,
+        topic or series), if it is one: counting them is a scan at 100,000 events."""
+        if not self.form.is_bound or not self.form.is_valid():
+            return None
+        applied = [(name, value) for name, value in self.form.cleaned_data.items() if value]
+        if len(applied) != 1 or applied[0][0] not in self.kept_counts:
+            return None
+        name, value = applied[0]
+        return self.kept_counts[name].get(str(value), 0)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -582,9 +582,10 @@ def test_filtered_event_list_queries_do_not_grow(client, django_assert_num_queri
 
     # A search ranks its matches and counts them in one query, then reads its page's
     # events (RankedPaginator) and, their cards not kept yet, their organizations; the
-    # filter options (years, organizations, topics, series) one query each, counted here
+    # filter options (years, organizations, topics, series) and how many events each value of
+    # each filter gives (year, kind, mode, topic, series) one query each, computed here
     # because this connection wrote the records, and kept for the next readers (one write).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(13):
         response = client.get(reverse("events:list"), {"q": "governance", "topic": "t"})
     assert len(response.context["events"]) == min(events, 20)
     assert response.context["paginator"].count == events
@@ -727,3 +728,41 @@ def test_event_list_organization_options_tell_apart_sub_units_of_the_same_name(c
 
     assert ">Office of Statistics, Jakarta Institute</option>" in page
     assert ">Office of Statistics, Lima Network</option>" in page
+
+
+def test_a_list_narrowed_by_one_filter_shows_the_kept_total_without_counting(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EventSeriesFactory
+
+    topic, series = TopicFactory(slug="smart"), EventSeriesFactory(slug="forums")
+    for number in range(3):
+        event = EventFactory(
+            kind="webinar" if number else "workshop",
+            start_date=datetime.date(2020 + number % 2, 5, 1),
+            series=series if number else None,
+        )
+        event.topics.add(topic)
+    EventFactory(draft=True, kind="webinar", start_date=datetime.date(2021, 1, 1))
+    client.get(reverse("events:list"))  # this connection wrote: it computes and keeps them
+
+    published = Event.objects.published()
+    expected = [
+        ("kind", "webinar", published.filter(kind="webinar")),
+        ("kind", "workshop", published.filter(kind="workshop")),
+        ("year", "2021", published.filter(start_date__year=2021)),
+        ("topic", "smart", published.filter(topics=topic)),
+        ("series", "forums", published.filter(series=series)),
+        ("mode", "online", published.filter(attendance_mode="online")),
+    ]
+    for name, value, events in expected:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("events:list"), {name: value})
+        assert response.context["paginator"].count == events.count() > 0, name
+        assert len(response.context["events"]) == events.count(), name
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()], name
+
+    # Two filters at once are counted.
+    response = client.get(reverse("events:list"), {"kind": "webinar", "year": "2021"})
+    assert response.context["paginator"].count == 1
