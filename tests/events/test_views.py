@@ -171,8 +171,9 @@ def test_event_list_queries_do_not_grow_with_events(client, django_assert_num_qu
         EventOrganizationFactory()
 
     # Right after a record change: the filters' options (years, organizations, topics,
-    # series, and the five filters' counts per value) and the event count, each counted and kept for the next readers (one write
-    # each), remembered until the next change, then the page and its organizations.
+    # series, and the five filters' counts per value) and the event count, each counted and
+    # kept for the next readers (one write each), remembered until the next change, then the
+    # page and its organizations.
     with django_assert_num_queries(14):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
