@@ -17,7 +17,11 @@ def benchmark_runs():
     runs = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*-[0-9]*.json"))]
     # Other benchmarks' files match the pattern too (faults-…, scale-…, records-…).
     runs = [run for run in runs if "database" in run and isinstance(run.get("pages"), dict)]
-    return sorted(runs, key=lambda run: (run["events"], run["database"]))
+    # The latest results are also kept under a round's name: each run once.
+    runs = list(
+        {(run["database"], run.get("date"), run.get("commit")): run for run in runs}.values()
+    )
+    return sorted(runs, key=lambda run: (run["database"], run.get("date") or ""))
 
 
 def main():
@@ -26,7 +30,8 @@ def main():
     figure, (top, middle, bottom) = plt.subplots(3, 1, figsize=(12, 11), sharex=True)
     width = 0.8 / max(len(runs), 1)
     for n, run in enumerate(runs):
-        label = f"{run['database']}, {run['events']:,} events"
+        when = (run.get("date") or "")[:16]
+        label = f"{run['database']}, {run['events']:,} events, {when} {run.get('commit', '')}"
         xs = [i + (n - (len(runs) - 1) / 2) * width for i in range(len(pages))]
         figures = [run["pages"].get(page, {}) for page in pages]
         top.bar(xs, [f.get("requests_per_second", 0) for f in figures], width, label=label)
