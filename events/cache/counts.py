@@ -73,6 +73,11 @@ def changed():
     transaction.on_commit(changes_committed)
 
 
+def counted_here(connection):
+    """The names this connection must count for itself since its last change."""
+    return getattr(connection, "public_counts_changed", set())
+
+
 def changes_committed():
     transaction.get_connection().public_counts_changed = set()
     PublicCount.objects.update(changed_at=timezone.now())
@@ -97,7 +102,7 @@ def shown(names):
     """{name: count} for these counts, or a Provisional of it while they are being counted
     again (not to be remembered)."""
     connection = transaction.get_connection()
-    own = getattr(connection, "public_counts_changed", set())
+    own = counted_here(connection)
     if all(name in own for name in names):
         return store(names)
     rows = {row.name: row for row in PublicCount.objects.filter(name__in=names)}
@@ -118,9 +123,7 @@ def store(names, retire=False):
     """Count these now and keep the counts. With retire, the pages that may show the
     previous counts (served while they were stale) are retired."""
     connection = transaction.get_connection()
-    connection.public_counts_changed = getattr(connection, "public_counts_changed", set()) - set(
-        names
-    )
+    connection.public_counts_changed = counted_here(connection) - set(names)
     started = timezone.now()
     values = {name: COUNTS[name]() for name in names}
     PublicCount.objects.bulk_create(

@@ -78,6 +78,8 @@ def rebuild_downloads_at_commit():
     and import_records saves each record in a block of its own. A rollback drops the entry
     with the changes that asked for it; a later change then asks again. The public counts
     are counted again after the same commit."""
+    # The counts' commit hook first: it reads whether the transaction withdrew a record
+    # (files.is_withdrawing), which rebuild_soon then forgets.
     counts.changed()
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
